@@ -26,6 +26,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -117,12 +119,44 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+            awaitWritable(admin, names);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + names, e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("broker did not create topics " + names + " within " + ADMIN_TIMEOUT, e);
         }
+    }
+
+    /**
+     * Waits until every partition of the topics accepts writes. The metadata a client sees names a
+     * leader a moment before that leader's replica manager has the partition; an idempotent producer
+     * whose first batch lands in that moment gets a retriable error while its next batch is taken as the
+     * producer's first, after which the partition refuses the retried batch for good
+     * (OutOfOrderSequenceException). ListOffsets is answered by the partition's replica itself, so once
+     * it succeeds for every partition, writes are safe.
+     */
+    private static void awaitWritable(Admin admin, Collection<String> names) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                var descriptions = admin.describeTopics(names).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                descriptions.forEach((topic, description) -> description.partitions()
+                        .forEach(partition -> partitions.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                last = e.getCause();
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        TimeoutException timeout = new TimeoutException("partitions of " + names + " not writable after " + ADMIN_TIMEOUT);
+        if (last != null) {
+            timeout.initCause(last);
+        }
+        throw timeout;
     }
 
     /** Deletes topics; a topic that does not exist is ignored. */
@@ -183,7 +217,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** Partitions of auto-created topics and of {@link #createTopics(String...)}; default 1. */
+        /** Partitions of topics made by {@link #createTopics(String...)}; default 1. */
         public Builder defaultPartitions(int partitions) {
             if (partitions < 1) {
                 throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
@@ -230,7 +264,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("share.coordinator.state.topic.replication.factor", "1");
             props.put("share.coordinator.state.topic.min.isr", "1");
             props.put("group.initial.rebalance.delay.ms", "0");
-            props.put("auto.create.topics.enable", "true");
+            // Topics are created explicitly (createTopics waits until they are writable); a topic
+            // auto-created by a producer's first send is exposed to the race awaitWritable avoids.
+            props.put("auto.create.topics.enable", "false");
             props.put("delete.topic.enable", "true");
             // The cleaner's dedupe buffer defaults to 128 MiB, too much for a test JVM's heap.
             props.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
