@@ -1,0 +1,1 @@
+CREATE TABLE ${schema}.other_rows (id int PRIMARY KEY);

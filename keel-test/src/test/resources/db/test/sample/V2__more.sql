@@ -1,0 +1,1 @@
+ALTER TABLE ${schema}.log_rows ADD COLUMN note text;
