@@ -46,6 +46,13 @@ class ModuleRulesTest {
             .because("keel-embedded only runs servers; tests and the launcher both use it");
 
     @ArchTest
+    static final ArchRule postgres_plumbing_depends_only_on_core = classes()
+            .that().resideInAPackage("dev.keel.postgres..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.keel.postgres..", "dev.keel.core..",
+                    "java..", "javax..", "org.jspecify..", "org.slf4j..", "org.postgresql..", "org.flywaydb..")
+            .because("keel-postgres sits under every PostgreSQL-backed module (ADR 0002)");
+
+    @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
             .matching("dev.keel.(*)..")
             .should().beFreeOfCycles();
