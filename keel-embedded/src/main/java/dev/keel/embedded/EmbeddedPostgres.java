@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * with the settings later parts of Keel rely on: {@code wal_level=logical} (change data capture),
  * {@code max_prepared_transactions > 0} (two-phase commit) and a {@link Durability} chosen explicitly.
  *
+ * <p>Roles and databases for services are made with keel-postgres's {@code DatabaseProvisioning},
+ * which works on any server; this class only creates plain databases (for tests).
+ *
  * <p>With a {@linkplain Builder#dataDirectory data directory} the cluster keeps its databases across
  * restarts, and a server left running by a process that was killed is stopped before the new one
  * starts. Without one it lives in a temporary directory deleted on {@link #close()}.
@@ -113,28 +116,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (!databaseExists(database)) {
             execute("postgres", List.of("CREATE DATABASE " + database));
         }
-    }
-
-    /**
-     * Creates a login role and a database it owns, unless they exist, and takes the right to connect
-     * to that database away from every other non-superuser role: a service's role cannot reach another
-     * service's database. The password is (re)set each time, so it is the one the caller knows.
-     */
-    public void createDatabaseWithOwner(String database, String role, String password) {
-        requireIdentifier(database, "database");
-        requireIdentifier(role, "role");
-        execute("postgres", List.of(
-                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN "
-                        + "CREATE ROLE " + role + " LOGIN; END IF; END $$",
-                "ALTER ROLE " + role + " LOGIN PASSWORD '" + password.replace("'", "''") + "'"));
-        if (!databaseExists(database)) {
-            execute("postgres", List.of("CREATE DATABASE " + database + " OWNER " + role));
-        }
-        execute("postgres", List.of(
-                "REVOKE ALL ON DATABASE " + database + " FROM PUBLIC",
-                "GRANT ALL ON DATABASE " + database + " TO " + role));
-        // PostgreSQL 15+ no longer lets PUBLIC create in schema public; the owner of the database gets it.
-        execute(database, List.of("ALTER SCHEMA public OWNER TO " + role));
     }
 
     /** Drops a database, disconnecting its sessions; a missing database is ignored. */

@@ -76,30 +76,11 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void a_service_role_reaches_its_own_database_and_no_other() throws SQLException {
+    void creating_an_existing_database_again_is_harmless_and_dropping_removes_it() {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().durability(Durability.FAST).start()) {
-            postgres.createDatabaseWithOwner("orders", "orders_service", "secret-o");
-            postgres.createDatabaseWithOwner("payments", "payments_service", "secret-p");
-
-            try (Connection own = postgres.dataSource("orders", "orders_service", "secret-o").getConnection();
-                 Statement statement = own.createStatement()) {
-                statement.execute("CREATE TABLE orders (id int)");
-            }
-            assertThatThrownBy(() -> postgres.dataSource("payments", "orders_service", "secret-o").getConnection().close())
-                    .isInstanceOf(SQLException.class)
-                    .hasMessageContaining("permission denied for database");
-        }
-    }
-
-    @Test
-    void creating_an_existing_database_or_role_again_is_harmless() {
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().durability(Durability.FAST).start()) {
-            postgres.createDatabaseWithOwner("orders", "orders_service", "one");
-            postgres.createDatabaseWithOwner("orders", "orders_service", "two");
             postgres.createDatabase("plain");
             postgres.createDatabase("plain");
 
-            assertThat(postgres.databaseExists("orders")).isTrue();
             assertThat(postgres.databaseExists("plain")).isTrue();
             postgres.dropDatabase("plain");
             assertThat(postgres.databaseExists("plain")).isFalse();
@@ -112,8 +93,6 @@ class EmbeddedPostgresTest {
             assertThatThrownBy(() -> postgres.createDatabase("orders; DROP DATABASE postgres"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("lower-case SQL identifier");
-            assertThatThrownBy(() -> postgres.createDatabaseWithOwner("ok", "Bad-Role", "x"))
-                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
