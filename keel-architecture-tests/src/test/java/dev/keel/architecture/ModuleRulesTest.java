@@ -53,6 +53,19 @@ class ModuleRulesTest {
             .because("keel-postgres sits under every PostgreSQL-backed module (ADR 0002)");
 
     @ArchTest
+    static final ArchRule service_contracts_depend_on_keel_core_only = classes()
+            .that().resideInAPackage("dev.keel.shop.*.api..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.keel.shop.*.api..", "dev.keel.core..", "java..",
+                    "org.jspecify..")
+            .because("a service's -api module is its published contract: events, commands, DTOs (DESIGN.md section 2)");
+
+    @ArchTest
+    static final ArchRule a_service_contract_does_not_depend_on_another_services_contract = slices()
+            .matching("dev.keel.shop.(*).api..")
+            .should().notDependOnEachOther()
+            .because("each contract stands alone; services combine them");
+
+    @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
             .matching("dev.keel.(*)..")
             .should().beFreeOfCycles();
