@@ -143,7 +143,9 @@ public final class Composition {
             try {
                 settled.get(scope.deadlineNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException deadlinePassed) {
-                runs.forEach(PartRun::settleAtDeadline);
+                // dependents first (they are declared after what they need), so that a part still waiting
+                // for its dependency is reported as 'deadline', not as the dependency's settling races it
+                runs.reversed().forEach(PartRun::settleAtDeadline);
             } catch (InterruptedException interrupted) {
                 Failure cancelled = new Failure(Reason.CANCELLED, "the composition was interrupted",
                         java.util.OptionalInt.empty(), true);

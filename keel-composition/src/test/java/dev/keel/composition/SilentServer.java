@@ -24,6 +24,7 @@ final class SilentServer implements AutoCloseable {
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final AtomicInteger closedByClient = new AtomicInteger();
     private final Thread acceptor;
+    private volatile Runnable onRequest = () -> { };
 
     private SilentServer() throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -40,6 +41,11 @@ final class SilentServer implements AutoCloseable {
 
     URI uri() {
         return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+    }
+
+    /** Runs after each request has been read. */
+    void onRequest(Runnable action) {
+        this.onRequest = action;
     }
 
     /** The request lines received ({@code GET /path HTTP/1.1}). */
@@ -76,6 +82,7 @@ final class SilentServer implements AutoCloseable {
                 header = reader.readLine();
             } while (header != null && !header.isEmpty());
             requestLines.add(line);
+            onRequest.run();
             // never answer; a read returns -1 (or fails) once the client closes the connection
             int next = reader.read();
             if (next == -1 && !socket.isClosed()) {
