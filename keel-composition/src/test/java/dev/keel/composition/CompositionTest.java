@@ -37,7 +37,9 @@ class CompositionTest {
     private final Composer composer = Composer.builder().build();
     private final Downstream orders = composer.downstream("order", orderService.uri());
     private final Downstream customers = composer.downstream("customer", customerService.uri());
-    private final Downstream payments = composer.downstream("payment", paymentService.uri());
+    // patient: the deadline, not the call timeout, ends a slow payment call in these tests
+    private final Downstream payments = composer.downstream("payment", paymentService.uri(),
+            DownstreamOptions.defaults().callTimeout(Duration.ofSeconds(30)));
 
     @AfterEach
     void stop() {
