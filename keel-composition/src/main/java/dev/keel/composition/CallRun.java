@@ -87,7 +87,7 @@ final class CallRun<E> {
             Duration age = ageOf(entry.get().fetchedAt());
             if (age.compareTo(ttl) < 0) {
                 try {
-                    E value = request.decoder().decode(entry.get().body(), scope.codec());
+                    E value = decode(entry.get().body());
                     downstream.metrics().cacheHit();
                     return Optional.of(new PartResult.Cached<>(value, age));
                 } catch (Exception undecodable) {
@@ -105,7 +105,7 @@ final class CallRun<E> {
     private PartResult<E> decodeFresh(byte[] answer) {
         E value;
         try {
-            value = request.decoder().decode(answer, scope.codec());
+            value = decode(answer);
         } catch (Exception undecodable) {
             LOG.warn("{}: {}", request, undecodable.getMessage());
             return new PartResult.Missing<>(Failure.decodeError(downstream.name(), request.describe(), undecodable));
@@ -130,7 +130,7 @@ final class CallRun<E> {
                 Duration age = ageOf(entry.get().fetchedAt());
                 if (age.compareTo(fallback.lastGoodMaxAge().orElseThrow()) <= 0) {
                     try {
-                        return new PartResult.Stale<>(request.decoder().decode(entry.get().body(), scope.codec()), age, failure);
+                        return new PartResult.Stale<>(decode(entry.get().body()), age, failure);
                     } catch (Exception undecodable) {
                         downstream.lastGood().remove(key);
                     }
@@ -139,6 +139,14 @@ final class CallRun<E> {
         }
         return fallback.defaultValue().<PartResult<E>>map(value -> new PartResult.Default<>(value, failure))
                 .orElseGet(() -> new PartResult.Missing<>(failure));
+    }
+
+    private E decode(byte[] answer) throws Exception {
+        E value = request.decoder().decode(answer, scope.codec());
+        if (value == null) {
+            throw new IllegalStateException("the decoder returned null");
+        }
+        return value;
     }
 
     private Duration ageOf(Instant fetchedAt) {

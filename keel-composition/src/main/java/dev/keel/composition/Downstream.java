@@ -168,8 +168,14 @@ public final class Downstream {
         }
         long start = System.nanoTime();
         try {
-            CompletableFuture<HttpResponse<byte[]>> call = client.sendAsync(httpRequest(request, body, context),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            CompletableFuture<HttpResponse<byte[]>> call;
+            try {
+                call = client.sendAsync(httpRequest(request, body, context), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (RuntimeException refused) {
+                // the client refused the request before sending it (a closed client, say)
+                circuitBreaker.releasePermission();
+                return new Failed(Failure.requestError(refused));
+            }
             HttpResponse<byte[]> response;
             try {
                 response = call.get(budget, TimeUnit.NANOSECONDS);

@@ -78,6 +78,9 @@ final class PartRun {
                         call.execute();
                     } catch (InterruptedException abandoned) {
                         // settled by the composition
+                    } catch (RuntimeException bug) {
+                        LOG.error("a call of part '{}' failed unexpectedly", part.name(), bug);
+                        call.abandon(Failure.requestError(bug));
                     }
                 });
             }
@@ -88,6 +91,10 @@ final class PartRun {
             result.complete(aggregate(planned));
         } catch (InterruptedException | RejectedExecutionException abandoned) {
             // the composition settled this part (deadline passed or abandoned) and cancelled its thread
+        } catch (RuntimeException bug) {
+            // never leave a part unsettled: the composition would wait for its deadline
+            LOG.error("part '{}' failed unexpectedly", part.name(), bug);
+            result.complete(new PartResult.Missing<>(Failure.requestError(bug)));
         } catch (ExecutionException impossible) {
             throw new IllegalStateException("part results never complete exceptionally", impossible);
         }

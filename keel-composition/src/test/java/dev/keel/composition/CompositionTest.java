@@ -222,6 +222,19 @@ class CompositionTest {
     }
 
     @Test
+    void a_decoder_that_returns_nothing_makes_its_part_missing_with_a_decode_error() {
+        Composition composition = composition(GENEROUS);
+        Part<Payment> payment = composition.part("payment", Request.get(payments, "/payments/by-order/o-1")
+                .decode(body -> null));
+
+        PartStatus status = composition.run().result(payment).status();
+
+        assertThat(status.reason()).contains("decode_error");
+        assertThat(status.detail()).contains(
+                "the answer of payment to GET /payments/by-order/o-1 could not be decoded: the decoder returned null");
+    }
+
+    @Test
     void a_request_function_that_throws_makes_its_part_missing_with_a_request_error() {
         Composition composition = composition(GENEROUS);
         Part<Order> order = composition.part("order", Request.get(orders, "/orders/o-1").json(Order.class));
