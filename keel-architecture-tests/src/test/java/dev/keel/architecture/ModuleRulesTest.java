@@ -66,6 +66,14 @@ class ModuleRulesTest {
             .because("each contract stands alone; services combine them");
 
     @ArchTest
+    static final ArchRule composition_depends_only_on_core_resilience4j_and_micrometer = classes()
+            .that().resideInAPackage("dev.keel.composition..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.keel.composition..", "dev.keel.core..",
+                    "java..", "javax..", "org.jspecify..", "org.slf4j..", "io.github.resilience4j..", "io.micrometer..")
+            .because("keel-composition is HTTP fan-out over the JDK client: no database, no broker, no framework "
+                    + "(DESIGN.md section 2); JSON goes through keel-core's JsonCodec");
+
+    @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
             .matching("dev.keel.(*)..")
             .should().beFreeOfCycles();

@@ -43,6 +43,11 @@ public final class Measure {
         this.iterationTime = iterationTime;
     }
 
+    /** Iterations run first and thrown away. */
+    public int warmups() {
+        return warmups;
+    }
+
     public int iterations() {
         return iterations;
     }
