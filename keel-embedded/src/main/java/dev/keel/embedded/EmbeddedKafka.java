@@ -100,8 +100,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         createTopics(defaultPartitions, List.of(names));
     }
 
-    /** Creates the topics that do not exist yet and waits until the broker has them. */
+    /** Creates the topics that do not exist yet and waits until they accept writes. */
     public void createTopics(int partitions, Collection<String> names) {
+        createTopics(bootstrapServers, partitions, names);
+    }
+
+    /**
+     * Creates the topics that do not exist yet on any Kafka cluster (replication factor: the cluster's
+     * default) and waits until every partition accepts writes (see {@link #awaitWritable}).
+     */
+    public static void createTopics(String bootstrapServers, int partitions, Collection<String> names) {
         if (partitions < 1) {
             throw new IllegalArgumentException("a topic needs at least one partition, got " + partitions);
         }
@@ -109,7 +117,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (String name : names) {
             topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
         }
-        try (Admin admin = Admin.create(clientProperties())) {
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
                 try {
                     entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -124,7 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + names, e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("broker did not create topics " + names + " within " + ADMIN_TIMEOUT, e);
+            throw new IllegalStateException("could not create topics " + names + " within " + ADMIN_TIMEOUT, e);
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.keel.shop.app;
 
 import java.nio.file.Path;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +18,10 @@ import java.util.Optional;
  * @param kafkaPort         port of the embedded Kafka broker
  * @param externalPostgres  use this PostgreSQL server instead of starting one
  * @param externalKafka     use this Kafka cluster ({@code host:port,...}) instead of starting a broker
+ * @param service           run only this service (and no embedded servers: they run in another process)
+ * @param port              HTTP port of that one service
+ * @param settings          {@code --set name=value} settings for the services
+ * @param peers             {@code --peer name=url}: where another service answers
  */
 public record LauncherOptions(
         Path dataDirectory,
@@ -22,7 +29,11 @@ public record LauncherOptions(
         int postgresPort,
         int kafkaPort,
         Optional<ExternalPostgres> externalPostgres,
-        Optional<String> externalKafka) {
+        Optional<String> externalKafka,
+        Optional<String> service,
+        Optional<Integer> port,
+        Map<String, String> settings,
+        Map<String, URI> peers) {
 
     public static final int DEFAULT_POSTGRES_PORT = 15432;
     public static final int DEFAULT_KAFKA_PORT = 19092;
@@ -41,6 +52,11 @@ public record LauncherOptions(
               --postgres-user USER      its user (needs CREATEROLE and CREATEDB; default postgres)
               --postgres-password PW    its password (default: $KEEL_POSTGRES_PASSWORD or empty)
               --kafka BOOTSTRAP         use an external Kafka cluster, e.g. broker1:9092,broker2:9092
+              --service NAME            run only this service, against the PostgreSQL and Kafka of a running
+                                        shop/run (default localhost:15432 and localhost:19092) or the external ones
+              --port N                  HTTP port of that service (two instances need two ports)
+              --peer NAME=URL           where another service answers (default http://localhost:<its port>)
+              --set NAME=VALUE          a setting, e.g. --set payment.declineRate=0.2
               -h, --help                this text
             """;
 
@@ -53,6 +69,10 @@ public record LauncherOptions(
         String postgresUser = "postgres";
         String postgresPassword = Optional.ofNullable(System.getenv("KEEL_POSTGRES_PASSWORD")).orElse("");
         String kafka = null;
+        String service = null;
+        Integer servicePort = null;
+        Map<String, String> settings = new LinkedHashMap<>();
+        Map<String, URI> peers = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
@@ -70,12 +90,41 @@ public record LauncherOptions(
                 case "--postgres-user" -> postgresUser = value(option, rest);
                 case "--postgres-password" -> postgresPassword = value(option, rest);
                 case "--kafka" -> kafka = value(option, rest);
+                case "--service" -> service = value(option, rest);
+                case "--port" -> servicePort = port(option, value(option, rest));
+                case "--set" -> {
+                    String[] pair = pair(option, value(option, rest));
+                    settings.put(pair[0], pair[1]);
+                }
+                case "--peer" -> {
+                    String[] pair = pair(option, value(option, rest));
+                    try {
+                        URI uri = URI.create(pair[1]);
+                        if (uri.getScheme() == null || uri.getHost() == null) {
+                            throw new IllegalArgumentException();
+                        }
+                        peers.put(pair[0], uri);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--peer " + pair[0] + " needs a URL like http://host:8084, got '" + pair[1] + "'");
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
+        if (servicePort != null && service == null) {
+            throw new IllegalArgumentException("--port sets the port of the one service given with --service; add --service NAME");
+        }
         return new LauncherOptions(dataDirectory, reset, postgresPort, kafkaPort,
                 postgresUrl == null ? Optional.empty() : Optional.of(new ExternalPostgres(postgresUrl, postgresUser, postgresPassword)),
-                Optional.ofNullable(kafka));
+                Optional.ofNullable(kafka), Optional.ofNullable(service), Optional.ofNullable(servicePort), settings, peers);
+    }
+
+    private static String[] pair(String option, String text) {
+        int equals = text.indexOf('=');
+        if (equals < 1 || equals == text.length() - 1) {
+            throw new IllegalArgumentException(option + " needs NAME=VALUE, got '" + text + "'");
+        }
+        return new String[] {text.substring(0, equals).trim(), text.substring(equals + 1).trim()};
     }
 
     private static String value(String option, List<String> rest) {

@@ -40,4 +40,22 @@ class LauncherOptionsTest {
         assertThatThrownBy(() -> LauncherOptions.parse("--postgres-url", "postgres://x"))
                 .hasMessageContaining("must start with jdbc:postgresql://");
     }
+
+    @Test
+    void runs_one_service_with_settings_and_peers() {
+        LauncherOptions options = LauncherOptions.parse("--service", "order", "--port", "9084",
+                "--set", "payment.declineRate=0.2", "--peer", "customer=http://10.0.0.5:8081");
+
+        assertThat(options.service()).contains("order");
+        assertThat(options.port()).contains(9084);
+        assertThat(options.settings()).containsEntry("payment.declineRate", "0.2");
+        assertThat(options.peers()).containsEntry("customer", java.net.URI.create("http://10.0.0.5:8081"));
+    }
+
+    @Test
+    void refuses_half_given_pairs_and_a_port_without_a_service() {
+        assertThatThrownBy(() -> LauncherOptions.parse("--set", "novalue")).hasMessage("--set needs NAME=VALUE, got 'novalue'");
+        assertThatThrownBy(() -> LauncherOptions.parse("--peer", "customer=not a url")).hasMessageContaining("needs a URL");
+        assertThatThrownBy(() -> LauncherOptions.parse("--port", "9000")).hasMessageContaining("add --service NAME");
+    }
 }
