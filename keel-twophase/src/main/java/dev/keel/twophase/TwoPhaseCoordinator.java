@@ -292,8 +292,9 @@ public final class TwoPhaseCoordinator implements AutoCloseable {
          */
         public TwoPhaseCoordinator build() {
             ParticipantRegistry registry = new ParticipantRegistry(coordinatorId, participants);
-            Migrations.migrate(decisionLog, "twophase", schema, "db/keel/twophase");
+            // participants first: a misconfigured one must stop start-up before anything is changed
             registry.verifyReachable();
+            Migrations.migrate(decisionLog, "twophase", schema, "db/keel/twophase");
             Settings settings = new Settings(voteTimeout, statementTimeout, lockTimeout, idleInTransactionTimeout,
                     presumeAbortAfter == null ? voteTimeout.plusSeconds(10) : presumeAbortAfter, recoveryInterval, decisionRetention);
             ExecutorService executor = Executors.newThreadPerTaskExecutor(
