@@ -97,8 +97,8 @@ final class Recovery {
 
         int committed = 0;
         int rolledBack = 0;
-        int inDoubt = 0;
         Set<UUID> stillPrepared = new HashSet<>();
+        Set<UUID> unfinished = new HashSet<>();
         for (Map.Entry<String, List<Found>> participant : found.entrySet()) {
             Connection connection = connections.get(participant.getKey());
             for (Found prepared : participant.getValue()) {
@@ -113,7 +113,7 @@ final class Recovery {
                 if (decision == null) {
                     if (!prepared.oldEnough()) {
                         stillPrepared.add(id);
-                        inDoubt++;
+                        unfinished.add(id);
                         continue;
                     }
                     try {
@@ -144,7 +144,7 @@ final class Recovery {
                     if (!Enlistment.isUnknownGid(e)) {
                         // someone else (the coordinator, a DBA) may have finished it meanwhile; otherwise next pass
                         stillPrepared.add(id);
-                        inDoubt++;
+                        unfinished.add(id);
                         log.warn("two-phase recovery of '{}': could not {} {} on participant '{}': {}", coordinator,
                                 commit ? "commit" : "roll back", transaction, participant.getKey(), Enlistment.firstLine(e.getMessage()));
                     }
@@ -173,6 +173,8 @@ final class Recovery {
             }
             if (known && relevant.stream().noneMatch(unreachable::contains)) {
                 finished.add(decision.transaction());
+            } else {
+                unfinished.add(decision.transaction());
             }
         }
         int markedFinished;
@@ -186,8 +188,8 @@ final class Recovery {
             log.warn("two-phase recovery of '{}': decisions name participants {} that are not registered; register them so"
                     + " that their prepared transactions can be finished", coordinator, unknown);
         }
-        core.metrics().inDoubt(inDoubt);
-        return new RecoveryReport(committed, rolledBack, markedFinished, inDoubt, unreachable, List.copyOf(unknown));
+        core.metrics().inDoubt(unfinished.size());
+        return new RecoveryReport(committed, rolledBack, markedFinished, unfinished.size(), unreachable, List.copyOf(unknown));
     }
 
     private Connection connect(Participant participant) throws SQLException {

@@ -8,9 +8,10 @@ import java.util.List;
  * @param committed           prepared transactions committed (their decision was commit)
  * @param rolledBack          prepared transactions rolled back (decision abort, or none and presumed abort)
  * @param finished            decisions marked finished: no participant holds their transaction any more
- * @param inDoubt             prepared transactions of this coordinator left in place: still running here,
- *                            undecided for less than the presumed-abort delay, or on a participant that
- *                            failed while being finished
+ * @param inDoubt             transactions this pass could not finish (those this coordinator is running
+ *                            now not counted): undecided for less than the presumed-abort delay, decided
+ *                            but with a participant that is unreachable, unknown or failed while being
+ *                            finished
  * @param unreachable         participants that could not be reached; recovery tries again next pass
  * @param unknownParticipants participants named by a decision but not registered with this coordinator
  */

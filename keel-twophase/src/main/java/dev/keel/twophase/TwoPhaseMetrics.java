@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.Timer;
  * <ul>
  *   <li>{@code keel.twophase.transactions} (timer): transactions by {@code outcome} (committed,
  *       rolled_back, in_doubt) and {@code reason}, with their duration;</li>
- *   <li>{@code keel.twophase.in_doubt} (gauge): prepared transactions the last recovery pass left in place;</li>
+ *   <li>{@code keel.twophase.in_doubt} (gauge): transactions the last recovery pass could not finish;</li>
  *   <li>{@code keel.twophase.recovery.actions} (counter): prepared transactions recovery committed or
  *       rolled back, by {@code action};</li>
  *   <li>{@code keel.twophase.recovery.unreachable} (counter): participants a recovery pass could not reach.</li>
@@ -34,7 +34,7 @@ final class TwoPhaseMetrics {
         this.registry = registry;
         this.coordinator = coordinator;
         Gauge.builder("keel.twophase.in_doubt", inDoubt, AtomicInteger::get)
-                .description("prepared transactions of this coordinator that the last recovery pass left in place")
+                .description("transactions of this coordinator the last recovery pass could not finish")
                 .tag("coordinator", coordinator)
                 .register(registry);
         this.recoveredCommits = recoveryActions("commit");
