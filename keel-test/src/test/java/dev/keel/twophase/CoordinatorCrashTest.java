@@ -100,6 +100,25 @@ class CoordinatorCrashTest {
     }
 
     @Test
+    void recovery_reports_a_participant_that_a_decision_names_but_nobody_registered() {
+        warehouses.stock("forgotten", 10, 0);
+        crash("forgotten", "forgotten", CrashPoint.AFTER_THE_DECISION_BEFORE_ANY_COMMIT);
+
+        try (TwoPhaseCoordinator onlyA = TwoPhaseCoordinator.builder("forgotten", warehouses.log.dataSource())
+                .participant(warehouses.warehouseA).meterRegistry(new SimpleMeterRegistry()).build()) {
+            RecoveryReport report = onlyA.recover();
+            assertThat(report.committed()).isEqualTo(1);
+            assertThat(report.unknownParticipants()).containsExactly("warehouse_b");
+            assertThat(report.inDoubt()).isEqualTo(1);
+        }
+        try (TwoPhaseCoordinator both = warehouses.coordinator("forgotten").build()) {
+            assertThat(both.recover().committed()).isEqualTo(1);
+        }
+        assertThat(warehouses.inB("forgotten")).isEqualTo(4);
+        assertThat(preparedOf("forgotten")).isEmpty();
+    }
+
+    @Test
     void recovery_leaves_alone_what_its_own_coordinator_is_running() throws Exception {
         warehouses.stock("running", 10, 0);
         CountDownLatch votesIn = new CountDownLatch(1);
