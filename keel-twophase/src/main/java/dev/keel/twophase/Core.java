@@ -10,6 +10,7 @@ record Core(
         Settings settings,
         ParticipantRegistry participants,
         DecisionLog log,
+        FinishMarks finishMarks,
         ProtocolHook hook,
         ExecutorService executor,
         TwoPhaseMetrics metrics,

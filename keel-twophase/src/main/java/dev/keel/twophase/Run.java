@@ -271,11 +271,7 @@ final class Run {
         List<String> pending = commitAll();
         if (pending.isEmpty()) {
             reach(ProtocolStep.ALL_COMMITTED, null);
-            try {
-                core.log().markFinished(id.coordinator(), List.of(id.value()));
-            } catch (SQLException e) {
-                log.debug("two-phase transaction {}: marking it finished failed; recovery will", id, e);
-            }
+            core.finishMarks().add(id.value());
         } else {
             log.warn("two-phase transaction {} is committed, but {} could not be reached to commit it; recovery will", id, pending);
         }

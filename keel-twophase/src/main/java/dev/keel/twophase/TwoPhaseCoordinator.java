@@ -169,6 +169,7 @@ public final class TwoPhaseCoordinator implements AutoCloseable {
             }
         }
         core.executor().shutdown();
+        core.finishMarks().close();
     }
 
     @Override
@@ -300,7 +301,8 @@ public final class TwoPhaseCoordinator implements AutoCloseable {
             ExecutorService executor = Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("keel-twophase-" + coordinatorId + "-", 0).factory());
             Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-            Core core = new Core(coordinatorId, settings, registry, new DecisionLog(decisionLog, schema, settings.networkTimeout()),
+            DecisionLog decisions = new DecisionLog(decisionLog, schema, settings.networkTimeout());
+            Core core = new Core(coordinatorId, settings, registry, decisions, new FinishMarks(coordinatorId, decisions).start(),
                     hook, executor, new TwoPhaseMetrics(meterRegistry, coordinatorId), inFlight);
             return new TwoPhaseCoordinator(core);
         }
