@@ -205,13 +205,13 @@ final class Run {
         }
         if (!timedOut.isEmpty()) {
             for (Enlistment late : timedOut) {
-                late.uncertain("", "no vote within " + core.settings().voteTimeout().toMillis() + " ms");
                 // cancel first, so a prepare waiting on a lock stops holding it; then drop the
                 // connection, in case the server is not answering at all
                 late.cancelQuietly();
                 late.drop();
             }
             awaitStragglers(timedOut.stream().map(votes::get).toList());
+            // whatever a late branch's thread concluded, the coordinator cannot know whether it prepared
             timedOut.forEach(late -> late.uncertain("", "no vote within " + core.settings().voteTimeout().toMillis() + " ms"));
         }
         return timedOut;

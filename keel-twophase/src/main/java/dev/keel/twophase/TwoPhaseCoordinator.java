@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
@@ -95,12 +97,14 @@ public final class TwoPhaseCoordinator implements AutoCloseable {
      */
     public Outcome execute(TransactionWork work) {
         Objects.requireNonNull(work, "work");
-        if (closed) {
-            throw TwoPhaseMisuse.closed(core.coordinator());
-        }
         TransactionId id = TransactionId.next(core.coordinator());
         long started = System.nanoTime();
+        // in flight before the check, so that close() either refuses it or waits for it
         core.inFlight().add(id.value());
+        if (closed) {
+            core.inFlight().remove(id.value());
+            throw TwoPhaseMisuse.closed(core.coordinator());
+        }
         try {
             Outcome outcome = new Run(core, id).run(work);
             core.metrics().transaction(outcome, Duration.ofNanos(System.nanoTime() - started));
@@ -153,13 +157,17 @@ public final class TwoPhaseCoordinator implements AutoCloseable {
     }
 
     /**
-     * Stops the recovery loop and refuses new transactions. Transactions running now finish; in-doubt
-     * transactions are left for the next coordinator with this id.
+     * Refuses new transactions, lets the running ones finish (for up to twice the network timeout),
+     * and stops the recovery loop. In-doubt transactions are left for the next coordinator with this id.
      */
     @Override
     public void close() {
         closed = true;
         wake.signal();
+        long deadline = System.nanoTime() + core.settings().networkTimeout().multipliedBy(2).toNanos();
+        while (!core.inFlight().isEmpty() && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
         Thread loop = recoveryLoop;
         if (loop != null) {
             try {
