@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +84,33 @@ class CoordinatorCrashTest {
         }
         assertThat(preparedOf("young")).isEmpty();
         assertThat(warehouses.inA("young")).isEqualTo(10);
+    }
+
+    @Test
+    void a_dangling_prepared_transaction_holds_back_the_xmin_of_every_database_on_its_server_until_recovery() {
+        warehouses.stock("xmin", 10, 0);
+        crash("xmin", "xmin", CrashPoint.AFTER_ALL_PREPARES_BEFORE_THE_DECISION);
+        long prepared = number(warehouses.log, "SELECT min(transaction::text::bigint) FROM pg_prepared_xacts WHERE gid LIKE 'keel2pc:xmin:%'");
+
+        // the decision log's database is no participant, yet its gap-free readers could read nothing past it
+        warehouses.log.execute("CREATE TABLE xmin_probe (n int)", "INSERT INTO xmin_probe VALUES (1)");
+        assertThat(number(warehouses.log, XMIN)).isLessThanOrEqualTo(prepared);
+
+        try (TwoPhaseCoordinator restarted = warehouses.coordinator("xmin").presumeAbortAfter(Duration.ZERO).build()) {
+            restarted.recover();
+        }
+        assertThat(number(warehouses.log, XMIN)).isGreaterThan(prepared);
+    }
+
+    private static final String XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+    private static long number(TestDatabase db, String sql) {
+        try (Connection connection = db.dataSource().getConnection(); ResultSet row = connection.createStatement().executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
