@@ -1,6 +1,7 @@
 package dev.keel.twophase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -13,14 +14,16 @@ import javax.sql.DataSource;
 
 import dev.keel.embedded.Durability;
 import dev.keel.embedded.EmbeddedPostgres;
+import dev.keel.postgres.SqlFailure;
 import dev.keel.test.TestDatabase;
 import dev.keel.test.WithInfrastructure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Warehouse B lives on a server of its own, which is shut down in the middle of a move and started
@@ -123,6 +126,29 @@ class ParticipantCrashTest {
                 .as("all or nothing")
                 .isEqualTo(when.commits ? List.of(6, 4) : List.of(10, 0));
         assertThat(Warehouses.preparedIn(log.dataSource(), a.name())).isEmpty();
+    }
+
+    @Test
+    void while_a_participant_is_down_a_transaction_that_needs_it_fails_at_once_with_a_transient_error_and_changes_nothing()
+            throws SQLException {
+        stock(warehouseA, "down", 10);
+        stock(warehouseB, "down", 0);
+        serverB.close();
+        try (TwoPhaseCoordinator coordinator = TwoPhaseCoordinator.builder("participant-down", log.dataSource())
+                .participant(warehouseA)
+                .participant(warehouseB)
+                .meterRegistry(new SimpleMeterRegistry())
+                .build()) {
+            assertThatThrownBy(() -> coordinator.execute(tx -> {
+                tx.on(warehouseA, connection -> Warehouses.change(connection, "down", -4));
+                tx.on(warehouseB, connection -> Warehouses.change(connection, "down", 4));
+            })).isInstanceOfSatisfying(SqlFailure.Transient.class,
+                    e -> assertThat(e.getMessage()).contains("connecting to participant 'warehouse_b'"));
+        } finally {
+            serverB = startB(portB);
+        }
+        assertThat(Warehouses.quantity(warehouseA.dataSource(), "down")).isEqualTo(10);
+        assertThat(Warehouses.quantity(warehouseB.dataSource(), "down")).isZero();
     }
 
     private static void stock(Participant participant, String sku, int quantity) throws SQLException {
