@@ -74,6 +74,13 @@ class ModuleRulesTest {
                     + "(DESIGN.md section 2); JSON goes through keel-core's JsonCodec");
 
     @ArchTest
+    static final ArchRule two_phase_commit_depends_only_on_core_postgres_plumbing_pgjdbc_and_micrometer = classes()
+            .that().resideInAPackage("dev.keel.twophase..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.keel.twophase..", "dev.keel.core..", "dev.keel.postgres..",
+                    "java..", "javax..", "org.postgresql..", "io.micrometer..", "org.slf4j..", "org.jspecify..")
+            .because("keel-twophase coordinates PostgreSQL prepared transactions and nothing else (DESIGN.md section 2)");
+
+    @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
             .matching("dev.keel.(*)..")
             .should().beFreeOfCycles();
