@@ -1,5 +1,8 @@
 package dev.keel.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -72,6 +75,14 @@ class ModuleRulesTest {
                     "java..", "javax..", "org.jspecify..", "org.slf4j..", "io.github.resilience4j..", "io.micrometer..")
             .because("keel-composition is HTTP fan-out over the JDK client: no database, no broker, no framework "
                     + "(DESIGN.md section 2); JSON goes through keel-core's JsonCodec");
+
+    @ArchTest
+    static final ArchRule the_gateway_reaches_other_services_only_through_their_contracts = noClasses()
+            .that().resideInAPackage("dev.keel.shop.gateway..")
+            .should().dependOnClassesThat(resideInAPackage("dev.keel.shop..")
+                    .and(not(resideInAnyPackage("dev.keel.shop.gateway..", "dev.keel.shop.platform..", "dev.keel.shop.*.api.."))))
+            .because("the gateway talks to services over HTTP: it may use keel modules, shop/platform and the services' "
+                    + "-api contracts, never a service's implementation or the launcher (DESIGN.md section 2)");
 
     @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
