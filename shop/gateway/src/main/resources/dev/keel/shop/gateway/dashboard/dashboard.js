@@ -76,7 +76,7 @@ function show(section, ...content) {
 }
 
 function unavailable(error) {
-    const what = error.status === 0 ? 'gateway unreachable' : 'service unavailable';
+    const what = error.status === 0 ? 'gateway unreachable' : error.status >= 500 ? 'service unavailable' : 'not available';
     return el('div', {class: 'unavailable'}, el('strong', {}, what + ': '), error.message);
 }
 
@@ -183,10 +183,10 @@ function columnsOf(items, first) {
 
 function table(columns, rows, actions) {
     return el('div', {class: 'scroll'}, el('table', {},
-        el('thead', {}, el('tr', {}, columns.map(column => el('th', {}, column)), actions ? el('th', {}, '') : null)),
+        el('thead', {}, el('tr', {}, actions ? el('th', {}, '') : null, columns.map(column => el('th', {}, column)))),
         el('tbody', {}, rows.map(row => el('tr', {},
-            columns.map(column => cell(column, row[column])),
-            actions ? el('td', {}, actions(row)) : null)))));
+            actions ? el('td', {class: 'actions'}, actions(row)) : null,
+            columns.map(column => cell(column, row[column])))))));
 }
 
 // ---------- aggregates from every service (keel-composition's shape) ----------
@@ -541,11 +541,15 @@ document.addEventListener('DOMContentLoaded', () => {
         event.preventDefault();
         loadSagas();
     });
-    const fromHash = window.location.hash.match(/^#order=(.+)$/);
-    if (fromHash) {
-        openOrderId = decodeURIComponent(fromHash[1]);
+    // deep links: /#order=<id>&saga=<id> open that order and that saga's timeline
+    const linked = new URLSearchParams(window.location.hash.substring(1));
+    if (linked.get('order')) {
+        openOrderId = linked.get('order');
     }
     refreshAll();
+    if (linked.get('saga')) {
+        openSaga(linked.get('saga'));
+    }
     window.setInterval(() => {
         if (document.getElementById('auto-refresh').checked && !document.hidden) {
             refreshAll();
