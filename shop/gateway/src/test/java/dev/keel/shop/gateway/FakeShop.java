@@ -16,6 +16,7 @@ import dev.keel.shop.order.api.OrderLine;
 import dev.keel.shop.order.api.OrderView;
 import dev.keel.shop.order.api.ShippingAddress;
 import dev.keel.shop.orderview.api.OrderPage;
+import dev.keel.shop.orderview.api.OrderStatistics;
 import dev.keel.shop.orderview.api.OrderSummary;
 import dev.keel.shop.payment.api.PaymentView;
 import dev.keel.shop.platform.ProblemException;
@@ -182,6 +183,16 @@ final class FakeShop implements AutoCloseable {
             ctx.header("Location", "/api/orders/" + PENDING_ORDER);
             ServiceHttp.json(ctx, 201, pendingOrder());
         });
+        app.get("/api/orders/{id}/history", ctx -> {
+            if (!ctx.pathParam("id").equals(APPROVED_ORDER.toString())) {
+                throw ProblemException.notFound("order", ctx.pathParam("id"));
+            }
+            ServiceHttp.json(ctx, 200, List.of(
+                    object("version", 1, "type", "shop.order.OrderPlaced", "recordedAt", "2025-03-01T10:00:00Z",
+                            "position", "0000000000000040-0000000000000001", "data", Map.of("orderId", APPROVED_ORDER.toString())),
+                    object("version", 2, "type", "shop.order.OrderApproved", "recordedAt", "2025-03-01T10:00:03Z",
+                            "position", "0000000000000042-0000000000000007", "data", Map.of("orderId", APPROVED_ORDER.toString()))));
+        });
         app.get("/admin/sagas", ctx -> ServiceHttp.json(ctx, 200, List.of(saga())));
         app.get("/admin/sagas/{id}", ctx -> {
             if (!ctx.pathParam("id").equals(SAGA)) {
@@ -212,6 +223,8 @@ final class FakeShop implements AutoCloseable {
         app.get("/api/order-view/orders", ctx -> ServiceHttp.json(ctx, 200, new OrderPage(List.of(
                 new OrderSummary(APPROVED_ORDER, CUSTOMER, "Ada Lovelace", "APPROVED", 3, new BigDecimal("40.00"), PLACED,
                         PLACED.plusSeconds(3))), 1, 0, 20, "0000000000000042-0000000000000007", 12)));
+        app.get("/api/order-view/statistics", ctx -> ServiceHttp.json(ctx, 200, new OrderStatistics(2,
+                Map.of("APPROVED", 1L, "PENDING", 1L), new BigDecimal("40.00"), new BigDecimal("40.00"), "0000000000000043-0000000000000001")));
         app.get("/admin/projections", ctx -> ServiceHttp.json(ctx, 200, List.of(Map.of(
                 "name", "order-summaries", "version", 1, "status", "LIVE", "position", "0000000000000042-0000000000000007",
                 "lagMs", 12))));

@@ -3,10 +3,16 @@ package dev.keel.shop.gateway;
 import static dev.keel.shop.gateway.TestGateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.test.TestDatabase;
 import dev.keel.test.WithInfrastructure;
 import org.junit.jupiter.api.AfterEach;
@@ -140,6 +146,24 @@ class OrderDetailsTest {
     }
 
     @Test
+    void the_readmes_example_is_what_the_gateway_answers_with_customer_and_payment_down() throws IOException {
+        gateway.get(APPROVED);
+        shop.customer.stop();
+        shop.payment.stop();
+
+        JsonNode actual = json(gateway.get(APPROVED));
+
+        String readme = Files.readString(Path.of("README.md"));
+        int marker = readme.indexOf("<!-- details-example -->");
+        int start = readme.indexOf("```json", marker) + "```json".length();
+        JsonNode example = TestGateway.JSON.readTree(readme.substring(start, readme.indexOf("```", start)));
+        assertThat(example.get("complete")).isEqualTo(actual.get("complete"));
+        assertThat(withoutAges(example.get("parts"))).isEqualTo(withoutAges(actual.get("parts")));
+        assertThat(fieldNames(example.get("data"))).isEqualTo(fieldNames(actual.get("data")));
+        assertContains(actual.get("data"), example.get("data"), "$.data");
+    }
+
+    @Test
     void an_order_that_does_not_exist_is_a_404_problem() {
         HttpResponse<String> response = gateway.get("/api/orders/" + FakeShop.UNKNOWN_ORDER + "/details");
 
@@ -185,6 +209,43 @@ class OrderDetailsTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).get("type").asText()).isEqualTo("/problems/validation");
         shop.all().forEach(standIn -> assertThat(standIn.received()).isEmpty());
+    }
+
+    /** The parts with each {@code ageMs} replaced by whether it is there: ages differ from run to run. */
+    private static JsonNode withoutAges(JsonNode parts) {
+        ObjectNode copy = parts.deepCopy();
+        copy.properties().forEach(part -> {
+            ObjectNode status = (ObjectNode) part.getValue();
+            if (status.has("ageMs")) {
+                status.put("ageMs", "present");
+            }
+        });
+        return copy;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Every value of the (abridged) expected document is in the actual one; numbers compare by value. */
+    private static void assertContains(JsonNode actual, JsonNode expected, String where) {
+        if (expected.isObject()) {
+            expected.properties().forEach(field -> {
+                assertThat(actual.has(field.getKey())).as(where + "." + field.getKey()).isTrue();
+                assertContains(actual.get(field.getKey()), field.getValue(), where + "." + field.getKey());
+            });
+        } else if (expected.isArray()) {
+            assertThat(actual.size()).as(where + " size").isEqualTo(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertContains(actual.get(i), expected.get(i), where + "[" + i + "]");
+            }
+        } else if (expected.isNumber()) {
+            assertThat(actual.decimalValue()).as(where).isEqualByComparingTo(expected.decimalValue());
+        } else {
+            assertThat(actual).as(where).isEqualTo(expected);
+        }
     }
 
     @Test

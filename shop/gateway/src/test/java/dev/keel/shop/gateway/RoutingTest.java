@@ -65,6 +65,8 @@ class RoutingTest {
         assertThat(gateway.get("/api/orders/" + FakeShop.APPROVED_ORDER).statusCode()).isEqualTo(200);
         assertThat(gateway.get("/api/orders/replicas").statusCode()).isEqualTo(200);
         assertThat(gateway.get("/api/order-view/orders?limit=20").statusCode()).isEqualTo(200);
+        assertThat(gateway.get("/api/order-view/statistics").statusCode()).isEqualTo(200);
+        assertThat(gateway.get("/api/orders/" + FakeShop.APPROVED_ORDER + "/history").statusCode()).isEqualTo(200);
 
         assertThat(shop.product.received("/api/products/KETTLE-1")).hasSize(1);
         assertThat(shop.inventory.received("/api/inventory/KETTLE-1")).hasSize(1);
@@ -72,6 +74,8 @@ class RoutingTest {
         assertThat(shop.shipping.received("/api/shipments/by-order/" + FakeShop.APPROVED_ORDER)).hasSize(1);
         assertThat(shop.order.received("/api/orders/" + FakeShop.APPROVED_ORDER)).hasSize(1);
         assertThat(shop.order.received("/api/orders/replicas")).hasSize(1);
+        assertThat(shop.orderView.received("/api/order-view/statistics")).hasSize(1);
+        assertThat(shop.order.received("/api/orders/" + FakeShop.APPROVED_ORDER + "/history")).hasSize(1);
         assertThat(shop.orderView.received("/api/order-view/orders")).singleElement()
                 .satisfies(request -> assertThat(request.query()).isEqualTo("limit=20"));
     }
