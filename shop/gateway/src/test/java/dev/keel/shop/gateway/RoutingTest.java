@@ -31,7 +31,7 @@ class RoutingTest {
     void start(TestDatabase db) {
         shop = new FakeShop();
         gateway = TestGateway.start(db, shop.directory(), Map.of(
-                "gateway.forwardTimeout", "400ms",
+                "gateway.forwardTimeout", "2s", // generous: hanging stand-ins take this long, healthy ones are never cut off
                 "gateway.circuitBreaker.window", "2",
                 "gateway.circuitBreaker.minimumCalls", "2",
                 "gateway.circuitBreaker.openFor", "60s",

@@ -55,7 +55,8 @@ public final class ServicesHealthRoute {
         List<CompletableFuture<HttpResponse<byte[]>>> probes = new ArrayList<>();
         List<Service> all = List.copyOf(services.all());
         for (Service service : all) {
-            probes.add(client.sendAsync(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/health/ready"))
+            String base = service.baseUrl().toString().replaceAll("/+$", "");
+            probes.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/health/ready"))
                             .timeout(settings.callTimeout(service.name())).header("Accept", "application/json").GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray()));
         }

@@ -99,7 +99,7 @@ public final class OrderDetailsRoute {
                     ? Problem.notFound("order", orderId.toString())
                     : GatewayProblems.badGateway("order", "GET /api/orders/" + orderId, definitive.failure().detail(), true));
         } catch (RequiredPartUnavailableException transientFailure) {
-            throw new ProblemException(unavailable(transientFailure.failure(), orderId));
+            throw new ProblemException(unavailable(transientFailure.failure()));
         }
         return result.response(new OrderDetails(result.get(order), result.value(customer), result.value(lines),
                 result.value(payment).flatMap(o -> o), result.value(shipment).flatMap(o -> o)));
@@ -110,13 +110,11 @@ public final class OrderDetailsRoute {
                 "the order details", "the gateway has no address for it")));
     }
 
-    private static Problem unavailable(Failure failure, UUID orderId) {
-        String call = "GET /api/orders/" + orderId;
+    private static Problem unavailable(Failure failure) {
+        String detail = "the order details need the order from the order service, and " + failure.detail();
         if (failure.reason() == Reason.TIMEOUT || failure.reason() == Reason.DEADLINE) {
-            return Problem.of(504, "service-timeout", "Service timed out",
-                    "the order details need the order, and " + failure.detail());
+            return Problem.of(504, "service-timeout", "Service timed out", detail);
         }
-        return Problem.of(503, "service-unavailable", "Service unavailable",
-                "the order details need the order, and the order service could not give it for " + call + ": " + failure.detail());
+        return Problem.of(503, "service-unavailable", "Service unavailable", detail);
     }
 }
