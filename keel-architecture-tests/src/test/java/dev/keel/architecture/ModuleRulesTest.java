@@ -1,5 +1,8 @@
 package dev.keel.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -79,6 +82,14 @@ class ModuleRulesTest {
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.keel.twophase..", "dev.keel.core..", "dev.keel.postgres..",
                     "java..", "javax..", "org.postgresql..", "io.micrometer..", "org.slf4j..", "org.jspecify..")
             .because("keel-twophase coordinates PostgreSQL prepared transactions and nothing else (DESIGN.md section 2)");
+
+    @ArchTest
+    static final ArchRule the_gateway_reaches_other_services_only_through_their_contracts = noClasses()
+            .that().resideInAPackage("dev.keel.shop.gateway..")
+            .should().dependOnClassesThat(resideInAPackage("dev.keel.shop..")
+                    .and(not(resideInAnyPackage("dev.keel.shop.gateway..", "dev.keel.shop.platform..", "dev.keel.shop.*.api.."))))
+            .because("the gateway talks to services over HTTP: it may use keel modules, shop/platform and the services' "
+                    + "-api contracts, never a service's implementation or the launcher (DESIGN.md section 2)");
 
     @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
