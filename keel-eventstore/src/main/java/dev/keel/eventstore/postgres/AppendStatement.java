@@ -1,0 +1,292 @@
+package dev.keel.eventstore.postgres;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.keel.eventstore.Append;
+import dev.keel.eventstore.AppendResult;
+import dev.keel.eventstore.DuplicateEventIdException;
+import dev.keel.eventstore.EventData;
+import dev.keel.eventstore.ExpectedVersion;
+import dev.keel.eventstore.StreamArchivedException;
+import dev.keel.eventstore.StreamDeletedException;
+import dev.keel.eventstore.SystemEvents;
+import dev.keel.eventstore.WrongExpectedVersionException;
+import dev.keel.postgres.LogPosition;
+
+/**
+ * The SQL of appending: one statement that checks the expected version of every append of a batch
+ * and inserts the events of those that pass, and the lookup of event ids that tells an exact retry
+ * from a new append.
+ *
+ * <p>The statement reads each stream's last event and inserts at the following versions, in one
+ * snapshot. A writer elsewhere that got in between makes the insert hit the primary key
+ * {@code (stream_id, stream_version)} — the statement then fails as a whole and the caller resolves
+ * the batch again (see {@link PostgresEventStorage}); it never writes a wrong version. The events of a
+ * batch are inserted in stream and version order, so positions grow with versions and two batches
+ * meet in the same key order (they block rather than deadlock).
+ */
+final class AppendStatement {
+
+    /** What the statement did to one append. */
+    sealed interface Outcome {
+        /** Written (or, from the lookup, stored before by an exact retry). */
+        record Done(AppendResult result) implements Outcome {
+        }
+
+        /** Refused: a wrong expected version, an archived or deleted stream, reused event ids. */
+        record Refused(RuntimeException reason) implements Outcome {
+        }
+
+        /** Not written because the version check failed; whether it is an exact retry is not known yet. */
+        record Rejected(long actual, String lastType) implements Outcome {
+        }
+    }
+
+    private final String appendSql;
+    private final String lookupSql;
+
+    AppendStatement(String table) {
+        this.appendSql = """
+                WITH app AS (
+                    SELECT a.idx, a.stream_id, a.expected,
+                           coalesce(l.stream_version, 0) AS actual, coalesce(l.event_type, '') AS last_type
+                    FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS a(stream_id, expected, idx)
+                    LEFT JOIN LATERAL (
+                        SELECT e.stream_version, e.event_type FROM %1$s e
+                        WHERE e.stream_id = a.stream_id
+                        ORDER BY e.stream_version DESC LIMIT 1
+                    ) l ON true
+                ), ok AS (
+                    SELECT idx, stream_id, actual FROM app
+                    WHERE (expected < 0 OR expected = actual) AND last_type NOT IN ('%2$s', '%3$s')
+                ), ins AS (
+                    INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
+                    SELECT ok.stream_id, ok.actual + v.k, v.event_id, v.event_type, v.schema_version, v.payload, v.metadata
+                    FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::int[], ?::jsonb[], ?::jsonb[])
+                         AS v(idx, k, event_id, event_type, schema_version, payload, metadata)
+                    JOIN ok ON ok.idx = v.idx
+                    ORDER BY ok.stream_id, v.k
+                    RETURNING stream_id, tx_id, position
+                )
+                SELECT app.idx, app.actual, app.last_type, w.tx, w.last_position
+                FROM app LEFT JOIN (
+                    SELECT stream_id, max(tx_id::text::bigint) AS tx, max(position) AS last_position FROM ins GROUP BY stream_id
+                ) w ON w.stream_id = app.stream_id
+                ORDER BY app.idx
+                """.formatted(table, SystemEvents.STREAM_ARCHIVED, SystemEvents.STREAM_DELETED);
+        this.lookupSql = "SELECT event_id, stream_id, stream_version, tx_id::text::bigint, position FROM " + table
+                + " WHERE event_id = ANY(?::uuid[])";
+    }
+
+    /**
+     * Runs the statement for appends to distinct streams; one outcome per append, in order: {@link
+     * Outcome.Done} or {@link Outcome.Rejected}. Throws what PostgreSQL throws, e.g. a unique violation
+     * when another writer got in between.
+     */
+    List<Outcome> execute(Connection connection, List<Append> appends) throws SQLException {
+        int n = appends.size();
+        String[] streams = new String[n];
+        Long[] expected = new Long[n];
+        int events = 0;
+        Set<String> distinct = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Append append = appends.get(i);
+            if (!distinct.add(append.streamId())) {
+                throw new IllegalStateException("one append statement got two appends to " + append.streamId());
+            }
+            streams[i] = append.streamId();
+            expected[i] = switch (append.expected()) {
+                case ExpectedVersion.Any any -> -1L;
+                case ExpectedVersion.NoStream none -> 0L;
+                case ExpectedVersion.Exactly exactly -> exactly.version();
+            };
+            events += append.events().size();
+        }
+        Integer[] appendIndex = new Integer[events];
+        Integer[] offset = new Integer[events];
+        UUID[] ids = new UUID[events];
+        String[] types = new String[events];
+        Integer[] schemaVersions = new Integer[events];
+        String[] payloads = new String[events];
+        String[] metadata = new String[events];
+        int e = 0;
+        for (int i = 0; i < n; i++) {
+            List<EventData> list = appends.get(i).events();
+            for (int k = 0; k < list.size(); k++, e++) {
+                EventData event = list.get(k);
+                appendIndex[e] = i + 1;
+                offset[e] = k + 1;
+                ids[e] = event.eventId();
+                types[e] = event.type();
+                schemaVersions[e] = event.schemaVersion();
+                payloads[e] = event.payload();
+                metadata[e] = event.metadata();
+            }
+        }
+        List<Outcome> outcomes = new ArrayList<>(n);
+        try (PreparedStatement statement = connection.prepareStatement(appendSql)) {
+            List<Array> arrays = List.of(
+                    connection.createArrayOf("text", streams),
+                    connection.createArrayOf("int8", expected),
+                    connection.createArrayOf("int4", appendIndex),
+                    connection.createArrayOf("int4", offset),
+                    connection.createArrayOf("uuid", ids),
+                    connection.createArrayOf("text", types),
+                    connection.createArrayOf("int4", schemaVersions),
+                    connection.createArrayOf("text", payloads),
+                    connection.createArrayOf("text", metadata));
+            for (int p = 0; p < arrays.size(); p++) {
+                statement.setArray(p + 1, arrays.get(p));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    int i = rows.getInt(1) - 1;
+                    long actual = rows.getLong(2);
+                    String lastType = rows.getString(3);
+                    long tx = rows.getLong(4);
+                    if (rows.wasNull()) {
+                        outcomes.add(new Outcome.Rejected(actual, lastType));
+                    } else {
+                        Append append = appends.get(i);
+                        outcomes.add(new Outcome.Done(new AppendResult(append.streamId(), actual + append.events().size(),
+                                new LogPosition(tx, rows.getLong(5)), false)));
+                    }
+                }
+            }
+        }
+        if (outcomes.size() != n) {
+            throw new IllegalStateException("the append statement answered for " + outcomes.size() + " of " + n + " appends");
+        }
+        return outcomes;
+    }
+
+    /**
+     * Appends carefully on a connection in a transaction: first tells exact retries (answered from what
+     * is stored) and reused ids (refused) from new appends, then runs the statement for the new ones
+     * inside a savepoint, again as long as another writer gets in between (up to {@code rounds} times).
+     * One outcome per append, in order; none is {@link Outcome.Rejected}. The caller commits.
+     */
+    List<Outcome> executeCarefully(Connection connection, List<Append> appends, int rounds) throws SQLException {
+        Map<UUID, StoredEvent> stored = lookup(connection, appends);
+        Outcome[] outcomes = new Outcome[appends.size()];
+        List<Append> fresh = new ArrayList<>();
+        List<Integer> freshIndex = new ArrayList<>();
+        for (int i = 0; i < appends.size(); i++) {
+            Append append = appends.get(i);
+            Outcome known = stored.isEmpty() ? null : retryOutcome(append, stored);
+            if (known != null) {
+                outcomes[i] = known;
+            } else {
+                fresh.add(append);
+                freshIndex.add(i);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            List<Outcome> written = executeInSavepoint(connection, fresh, rounds);
+            for (int j = 0; j < fresh.size(); j++) {
+                Outcome outcome = written.get(j);
+                if (outcome instanceof Outcome.Rejected rejected) {
+                    outcome = new Outcome.Refused(refusal(fresh.get(j), rejected));
+                }
+                outcomes[freshIndex.get(j)] = outcome;
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private List<Outcome> executeInSavepoint(Connection connection, List<Append> appends, int rounds) throws SQLException {
+        SQLException last = null;
+        for (int round = 0; round < rounds; round++) {
+            var savepoint = connection.setSavepoint();
+            try {
+                List<Outcome> outcomes = execute(connection, appends);
+                connection.releaseSavepoint(savepoint);
+                return outcomes;
+            } catch (SQLException e) {
+                connection.rollback(savepoint);
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                // another writer took a version or an id meanwhile and has committed: look again
+                last = e;
+            }
+        }
+        throw new RacedTooOften(last);
+    }
+
+    /** A batch lost the race for a version or an id more often than allowed. */
+    static final class RacedTooOften extends SQLException {
+        RacedTooOften(SQLException last) {
+            super("lost the race with other writers too often: " + last.getMessage(), last.getSQLState(), last);
+        }
+    }
+
+    /** What a rejected new append is refused for. */
+    static RuntimeException refusal(Append append, Outcome.Rejected rejected) {
+        return switch (rejected.lastType()) {
+            case SystemEvents.STREAM_DELETED -> StreamDeletedException.streamWasDeleted(append.streamId());
+            case SystemEvents.STREAM_ARCHIVED -> StreamArchivedException.streamWasArchived(append.streamId());
+            default -> WrongExpectedVersionException.conflictingAppend(append.streamId(), append.expected(), rejected.actual());
+        };
+    }
+
+    private record StoredEvent(String streamId, long version, LogPosition position) {
+    }
+
+    private Map<UUID, StoredEvent> lookup(Connection connection, List<Append> appends) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        for (Append append : appends) {
+            for (EventData event : append.events()) {
+                ids.add(event.eventId());
+            }
+        }
+        Map<UUID, StoredEvent> stored = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(lookupSql)) {
+            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray(UUID[]::new)));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    stored.put(rows.getObject(1, UUID.class), new StoredEvent(rows.getString(2), rows.getLong(3),
+                            new LogPosition(rows.getLong(4), rows.getLong(5))));
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** The outcome of an append some of whose ids are stored; null when none is. */
+    private static Outcome retryOutcome(Append append, Map<UUID, StoredEvent> stored) {
+        List<UUID> found = new ArrayList<>();
+        for (EventData event : append.events()) {
+            if (stored.containsKey(event.eventId())) {
+                found.add(event.eventId());
+            }
+        }
+        if (found.isEmpty()) {
+            return null;
+        }
+        if (found.size() == append.events().size()) {
+            StoredEvent first = stored.get(found.get(0));
+            boolean exact = true;
+            for (int i = 0; i < found.size(); i++) {
+                StoredEvent event = stored.get(found.get(i));
+                exact &= event.streamId().equals(append.streamId()) && event.version() == first.version() + i;
+            }
+            if (exact) {
+                StoredEvent last = stored.get(found.get(found.size() - 1));
+                return new Outcome.Done(new AppendResult(append.streamId(), last.version(), last.position(), true));
+            }
+        }
+        return new Outcome.Refused(DuplicateEventIdException.eventIdsAlreadyUsed(append.streamId(), found));
+    }
+}
