@@ -32,6 +32,53 @@ END $$;
 CREATE TRIGGER events_notify AFTER INSERT ON ${schema}.events
     FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.events_notify();
 
+-- Appends a batch: checks each append's expected version against its stream's last event and inserts
+-- the events of those that pass, in one statement; one row per append says what happened (tx is null
+-- when it was not written). Streams must be distinct within a call. A writer elsewhere that takes a
+-- version first makes the insert fail on the primary key, and the caller looks again.
+-- In a function so that PostgreSQL keeps one generic plan for it: planning this statement afresh for
+-- each call (what it does with a prepared statement whose array sizes it sees) costs more than running it.
+CREATE FUNCTION ${schema}.append_events(
+    stream_ids text[], expected bigint[],
+    event_append int[], event_offset int[], event_ids uuid[], event_types text[], schema_versions int[],
+    payloads jsonb[], metadata jsonb[])
+RETURNS TABLE (idx bigint, actual bigint, last_type text, tx bigint, last_position bigint)
+LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    WITH app AS (
+        SELECT a.idx, a.stream_id, a.expected,
+               coalesce(l.stream_version, 0) AS actual, coalesce(l.event_type, '') AS last_type
+        FROM unnest(stream_ids, expected) WITH ORDINALITY AS a(stream_id, expected, idx)
+        LEFT JOIN LATERAL (
+            SELECT e.stream_version, e.event_type FROM ${schema}.events e
+            WHERE e.stream_id = a.stream_id
+            ORDER BY e.stream_version DESC LIMIT 1
+        ) l ON true
+    ), ok AS (
+        SELECT app.idx, app.stream_id, app.actual FROM app
+        WHERE (app.expected < 0 OR app.expected = app.actual)
+          AND app.last_type NOT IN ('$stream-archived', '$stream-deleted')
+    ), ins AS (
+        INSERT INTO ${schema}.events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
+        SELECT ok.stream_id, ok.actual + v.k, v.event_id, v.event_type, v.schema_version, v.payload, v.metadata
+        FROM unnest(event_append, event_offset, event_ids, event_types, schema_versions, payloads, metadata)
+             AS v(idx, k, event_id, event_type, schema_version, payload, metadata)
+        JOIN ok ON ok.idx = v.idx
+        ORDER BY ok.stream_id, v.k
+        RETURNING stream_id, tx_id, position
+    )
+    SELECT app.idx, app.actual, app.last_type, w.tx, w.last_position
+    FROM app LEFT JOIN (
+        SELECT ins.stream_id, max(ins.tx_id::text::bigint) AS tx, max(ins.position) AS last_position
+        FROM ins GROUP BY ins.stream_id
+    ) w ON w.stream_id = app.stream_id
+    ORDER BY app.idx;
+END $$;
+
 -- the latest snapshot per stream and kind of state
 CREATE TABLE ${schema}.snapshots (
     stream_id      text        NOT NULL,

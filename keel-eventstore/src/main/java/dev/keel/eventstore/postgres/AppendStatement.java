@@ -26,8 +26,8 @@ import dev.keel.postgres.LogPosition;
 
 /**
  * The SQL of appending: one statement that checks the expected version of every append of a batch
- * and inserts the events of those that pass, and the lookup of event ids that tells an exact retry
- * from a new append.
+ * and inserts the events of those that pass (the function {@code append_events} of the migration),
+ * and the lookup of event ids that tells an exact retry from a new append.
  *
  * <p>The statement reads each stream's last event and inserts at the following versions, in one
  * snapshot. A writer elsewhere that got in between makes the insert hit the primary key
@@ -54,39 +54,61 @@ final class AppendStatement {
     }
 
     private final String appendSql;
+    private final String singleSql;
     private final String lookupSql;
 
     AppendStatement(String table) {
-        this.appendSql = """
-                WITH app AS (
-                    SELECT a.idx, a.stream_id, a.expected,
-                           coalesce(l.stream_version, 0) AS actual, coalesce(l.event_type, '') AS last_type
-                    FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS a(stream_id, expected, idx)
-                    LEFT JOIN LATERAL (
-                        SELECT e.stream_version, e.event_type FROM %1$s e
-                        WHERE e.stream_id = a.stream_id
-                        ORDER BY e.stream_version DESC LIMIT 1
-                    ) l ON true
-                ), ok AS (
-                    SELECT idx, stream_id, actual FROM app
-                    WHERE (expected < 0 OR expected = actual) AND last_type NOT IN ('%2$s', '%3$s')
-                ), ins AS (
-                    INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
-                    SELECT ok.stream_id, ok.actual + v.k, v.event_id, v.event_type, v.schema_version, v.payload, v.metadata
-                    FROM unnest(?::int[], ?::int[], ?::uuid[], ?::text[], ?::int[], ?::jsonb[], ?::jsonb[])
-                         AS v(idx, k, event_id, event_type, schema_version, payload, metadata)
-                    JOIN ok ON ok.idx = v.idx
-                    ORDER BY ok.stream_id, v.k
-                    RETURNING stream_id, tx_id, position
-                )
-                SELECT app.idx, app.actual, app.last_type, w.tx, w.last_position
-                FROM app LEFT JOIN (
-                    SELECT stream_id, max(tx_id::text::bigint) AS tx, max(position) AS last_position FROM ins GROUP BY stream_id
-                ) w ON w.stream_id = app.stream_id
-                ORDER BY app.idx
+        String schema = table.substring(0, table.indexOf('.'));
+        this.appendSql = "SELECT idx, actual, last_type, tx, last_position FROM " + schema
+                + ".append_events(?::text[], ?::bigint[], ?::int[], ?::int[], ?::uuid[], ?::text[], ?::int[], ?::jsonb[], ?::jsonb[])";
+        // one event to one stream, the commonest append: the same check and insert without arrays
+        this.singleSql = """
+                INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
+                SELECT s.id, coalesce(l.stream_version, 0) + 1, ?, ?, ?, ?::jsonb, ?::jsonb
+                FROM (SELECT ?::text AS id, ?::bigint AS expected) s
+                LEFT JOIN LATERAL (
+                    SELECT e.stream_version, e.event_type FROM %1$s e
+                    WHERE e.stream_id = s.id ORDER BY e.stream_version DESC LIMIT 1
+                ) l ON true
+                WHERE (s.expected < 0 OR s.expected = coalesce(l.stream_version, 0))
+                  AND coalesce(l.event_type, '') NOT IN ('%2$s', '%3$s')
+                RETURNING tx_id::text::bigint, position, stream_version
                 """.formatted(table, SystemEvents.STREAM_ARCHIVED, SystemEvents.STREAM_DELETED);
         this.lookupSql = "SELECT event_id, stream_id, stream_version, tx_id::text::bigint, position FROM " + table
                 + " WHERE event_id = ANY(?::uuid[])";
+    }
+
+    /**
+     * Tries a lone append of one event the quick way; empty when it was not written (a version that
+     * did not match, an archived or deleted stream — or an exact retry), which the caller then
+     * resolves carefully.
+     */
+    java.util.Optional<AppendResult> tryAlone(Connection connection, Append append) throws SQLException {
+        EventData event = append.events().get(0);
+        try (PreparedStatement statement = connection.prepareStatement(singleSql)) {
+            statement.setObject(1, event.eventId());
+            statement.setString(2, event.type());
+            statement.setInt(3, event.schemaVersion());
+            statement.setString(4, event.payload());
+            statement.setString(5, event.metadata());
+            statement.setString(6, append.streamId());
+            statement.setLong(7, expectedCode(append.expected()));
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.of(new AppendResult(append.streamId(), row.getLong(3),
+                        new LogPosition(row.getLong(1), row.getLong(2)), false));
+            }
+        }
+    }
+
+    private static long expectedCode(ExpectedVersion expected) {
+        return switch (expected) {
+            case ExpectedVersion.Any any -> -1L;
+            case ExpectedVersion.NoStream none -> 0L;
+            case ExpectedVersion.Exactly exactly -> exactly.version();
+        };
     }
 
     /**
@@ -106,11 +128,7 @@ final class AppendStatement {
                 throw new IllegalStateException("one append statement got two appends to " + append.streamId());
             }
             streams[i] = append.streamId();
-            expected[i] = switch (append.expected()) {
-                case ExpectedVersion.Any any -> -1L;
-                case ExpectedVersion.NoStream none -> 0L;
-                case ExpectedVersion.Exactly exactly -> exactly.version();
-            };
+            expected[i] = expectedCode(append.expected());
             events += append.events().size();
         }
         Integer[] appendIndex = new Integer[events];
