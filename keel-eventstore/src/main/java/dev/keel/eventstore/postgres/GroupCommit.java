@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -97,6 +98,7 @@ final class GroupCommit {
     private final int maxEventsPerBatch;
     private final BatchWriter writer;
     private final DistributionSummary batchSizes;
+    private final AtomicInteger waiting = new AtomicInteger();
     private int batchesInFlight;
 
     GroupCommit(int maxConcurrentBatches, int maxAppendsPerBatch, int maxEventsPerBatch, BatchWriter writer,
@@ -108,12 +110,18 @@ final class GroupCommit {
         this.batchSizes = batchSizes;
     }
 
+    /** How many appends wait for a transaction (a gauge). */
+    int waiting() {
+        return waiting.get();
+    }
+
     /** Appends, alone or with others; returns when this append's outcome is known. */
     AppendResult append(Append append) {
         Pending mine = new Pending(append, Thread.currentThread());
         lock.lock();
         try {
             queue.addLast(mine);
+            waiting.incrementAndGet();
         } finally {
             lock.unlock();
         }
@@ -155,6 +163,7 @@ final class GroupCommit {
                     break;
                 }
                 it.remove();
+                waiting.decrementAndGet();
                 batch.add(pending);
                 taken.add(stream);
                 events += size;

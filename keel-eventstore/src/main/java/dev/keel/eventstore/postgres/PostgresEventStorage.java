@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.keel.core.FailureClassifier;
 import dev.keel.core.Uuids;
 import dev.keel.eventstore.Append;
 import dev.keel.eventstore.AppendContendedException;
@@ -88,6 +89,8 @@ final class PostgresEventStorage implements EventStorage {
                 io.micrometer.core.instrument.DistributionSummary.builder("keel.eventstore.group.commit.appends")
                         .description("appends written per transaction by group commit").tag("store", storeName)
                         .register(registry));
+        io.micrometer.core.instrument.Gauge.builder("keel.eventstore.group.commit.waiting", groupCommit, GroupCommit::waiting)
+                .description("appends waiting for a group commit transaction").tag("store", storeName).register(registry);
         this.wholeLog = logReader(EventFilter.all());
         String select = "SELECT stream_id, stream_version, tx_id::text::bigint, position, event_id, event_type, schema_version,"
                 + " payload, metadata, recorded_at FROM " + events + " WHERE stream_id = ? AND event_type <> '"
@@ -177,9 +180,8 @@ final class PostgresEventStorage implements EventStorage {
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(connection, e);
                     throw e;
-                } finally {
-                    connection.setAutoCommit(true);
                 }
+                // (a pool resets auto-commit when the connection goes back)
                 boolean wrote = false;
                 for (int i = 0; i < open.size(); i++) {
                     switch (outcomes.get(i)) {
@@ -200,12 +202,13 @@ final class PostgresEventStorage implements EventStorage {
                 open.forEach(pending -> pending.fail(AppendContendedException.racedTooOften(pending.append().streamId(), RACE_ROUNDS)));
                 return;
             } catch (SQLException e) {
-                boolean connectionLost = connected && isConnectionFailure(e);
-                if (connectionLost && attempt < RACE_ROUNDS) {
-                    // the commit may or may not have happened: the next attempt looks the ids up first
+                // a lost connection, a server restarting, a deadlock with another process: the commit may
+                // or may not have happened, and the next attempt looks the ids up first
+                boolean worthAnotherAttempt = connected && FailureClassifier.defaults().isTransient(e);
+                if (worthAnotherAttempt && attempt < RACE_ROUNDS) {
                     continue;
                 }
-                if (open.size() > 1 && connected && !connectionLost) {
+                if (open.size() > 1 && connected && !worthAnotherAttempt) {
                     // a failure we cannot pin on the batch as a whole: let it fail only its own append
                     for (GroupCommit.Pending pending : open) {
                         resolveCarefully(List.of(pending));
@@ -249,11 +252,6 @@ final class PostgresEventStorage implements EventStorage {
             appends.add(p.append());
         }
         return appends;
-    }
-
-    private static boolean isConnectionFailure(SQLException e) {
-        String state = e.getSQLState();
-        return (state != null && state.startsWith("08")) || e instanceof java.sql.SQLRecoverableException;
     }
 
     private static void rollbackQuietly(Connection connection, Exception cause) {
