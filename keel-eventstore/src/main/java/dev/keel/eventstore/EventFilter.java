@@ -16,27 +16,27 @@ import java.util.List;
  * Without a type list, Keel's own {@link SystemEvents} pass too (a stream archived or deleted), so that a
  * reader of a category learns when one of its streams ends; with a type list, only the listed types do.
  *
- * @param eventTypes     the types to keep; empty: every type
- * @param streamIdPrefix the prefix stream ids must start with; empty: every stream
+ * @param types        the event types to keep; empty: every type
+ * @param streamPrefix the prefix stream ids must start with; empty: every stream
  */
-public record EventFilter(List<String> eventTypes, String streamIdPrefix) {
+public record EventFilter(List<String> types, String streamPrefix) {
 
     private static final EventFilter ALL = new EventFilter(List.of(), "");
 
     public EventFilter {
-        if (eventTypes == null) {
+        if (types == null) {
             throw InvalidRequestException.invalidFilter("the list of event types is missing (use an empty list for all)");
         }
-        for (String type : eventTypes) {
+        for (String type : types) {
             if (type == null || type.isBlank()) {
                 throw InvalidRequestException.invalidFilter("an event type in the filter is blank");
             }
         }
-        eventTypes = List.copyOf(eventTypes);
-        if (streamIdPrefix == null) {
+        types = List.copyOf(types);
+        if (streamPrefix == null) {
             throw InvalidRequestException.invalidFilter("the stream id prefix is missing (use \"\" for all streams)");
         }
-        if (streamIdPrefix.chars().anyMatch(Character::isISOControl)) {
+        if (streamPrefix.chars().anyMatch(Character::isISOControl)) {
             throw InvalidRequestException.invalidFilter("the stream id prefix contains control characters");
         }
     }
@@ -66,19 +66,19 @@ public record EventFilter(List<String> eventTypes, String streamIdPrefix) {
     }
 
     public EventFilter withEventTypes(String... types) {
-        return new EventFilter(List.of(types), streamIdPrefix);
+        return new EventFilter(List.of(types), streamPrefix);
     }
 
     public EventFilter withStreamIdPrefix(String prefix) {
-        return new EventFilter(eventTypes, prefix);
+        return new EventFilter(types, prefix);
     }
 
     public boolean isAll() {
-        return eventTypes.isEmpty() && streamIdPrefix.isEmpty();
+        return types.isEmpty() && streamPrefix.isEmpty();
     }
 
     /** Whether an event passes this filter. */
     public boolean matches(RecordedEvent event) {
-        return (eventTypes.isEmpty() || eventTypes.contains(event.type())) && event.streamId().startsWith(streamIdPrefix);
+        return (types.isEmpty() || types.contains(event.type())) && event.streamId().startsWith(streamPrefix);
     }
 }

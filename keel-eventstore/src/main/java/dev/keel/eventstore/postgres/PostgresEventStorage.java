@@ -306,15 +306,15 @@ final class PostgresEventStorage implements EventStorage {
         CommittedLog.Builder<RecordedEvent> builder = CommittedLog.<RecordedEvent>of(events, PostgresEventStorage::mapLogRow)
                 .columns(COLUMNS);
         List<String> conditions = new ArrayList<>();
-        if (!filter.eventTypes().isEmpty()) {
+        if (!filter.types().isEmpty()) {
             conditions.add("event_type = ANY(?)");
         }
-        if (!filter.streamIdPrefix().isEmpty()) {
+        if (!filter.streamPrefix().isEmpty()) {
             conditions.add("starts_with(stream_id, ?)");
         }
         if (!conditions.isEmpty()) {
-            String[] types = filter.eventTypes().toArray(String[]::new);
-            String prefix = filter.streamIdPrefix();
+            String[] types = filter.types().toArray(String[]::new);
+            String prefix = filter.streamPrefix();
             builder.where(String.join(" AND ", conditions), (statement, index) -> {
                 int next = index;
                 if (types.length > 0) {
