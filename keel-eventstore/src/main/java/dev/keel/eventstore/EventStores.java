@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.keel.core.KeelException;
 import dev.keel.postgres.LogPosition;
 
 /**
@@ -129,18 +128,10 @@ public final class EventStores {
 
         @Override
         public void close() {
-            KeelException failure = null;
             for (LogSubscription subscription : List.copyOf(subscriptions)) {
                 subscription.close();
             }
-            try {
-                storage.close();
-            } catch (KeelException e) {
-                failure = e;
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            storage.close();
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.keel.eventstore;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Counter;
@@ -43,6 +44,14 @@ final class LogSubscription implements Subscription {
         this.lastHandled = start;
         this.delivered = metrics.delivered(options.name());
         EventFilter filter = options.filter();
+        // listen before the first read, so that nothing committed in between waits for a poll
+        AtomicReference<LogFollower<RecordedEvent>> started = new AtomicReference<>();
+        this.commitHints = storage.onCommit(() -> {
+            LogFollower<RecordedEvent> running = started.get();
+            if (running != null) {
+                running.wake();
+            }
+        });
         this.follower = LogFollower.<RecordedEvent>builder(options.name(),
                         (after, limit) -> storage.readAll(after, filter, limit), RecordedEvent::position)
                 .after(start)
@@ -50,7 +59,7 @@ final class LogSubscription implements Subscription {
                 .bufferSize(options.bufferSize())
                 .pollInterval(options.pollInterval())
                 .start(this::handleBatch);
-        this.commitHints = storage.onCommit(follower::wake);
+        started.set(follower);
         this.lag = metrics.lag(options.name(), this, LogSubscription::lag);
         log.debug("subscription {} started after {}", options.name(), start);
     }

@@ -171,6 +171,9 @@ public final class LogFollower<R> implements AutoCloseable {
             try {
                 batch = source.readAfter(readPosition, batchSize);
                 backoff = initialBackoff;
+            } catch (Error e) {
+                fail(e);
+                throw e;
             } catch (Exception e) {
                 if (!running) {
                     return;

@@ -82,8 +82,6 @@ final class GroupCommit {
         AppendResult outcome() {
             RuntimeException reason = failure;
             if (reason != null) {
-                // the exception was made on another thread: keep its stack, add the caller's
-                reason.addSuppressed(new Exception("append to " + append.streamId() + " called here"));
                 throw reason;
             }
             return result;
