@@ -60,6 +60,7 @@ final class LogSubscription implements Subscription {
                 .pollInterval(options.pollInterval())
                 .start(this::handleBatch);
         started.set(follower);
+        follower.wake(); // a commit between listening and starting found no follower to wake
         this.lag = metrics.lag(options.name(), this, LogSubscription::lag);
         log.debug("subscription {} started after {}", options.name(), start);
     }
