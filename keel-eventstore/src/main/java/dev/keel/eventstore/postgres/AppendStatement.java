@@ -26,8 +26,11 @@ import dev.keel.postgres.LogPosition;
 
 /**
  * The SQL of appending: one statement that checks the expected version of every append of a batch
- * and inserts the events of those that pass (the function {@code append_events} of the migration),
- * and the lookup of event ids that tells an exact retry from a new append.
+ * and inserts the events of those that pass, and the lookup of event ids that tells an exact retry
+ * from a new append. The statement comes in three shapes with the same meaning: a plain
+ * {@code INSERT ... SELECT} for a lone single-event append, a multi-row {@code VALUES} statement for
+ * small batches, and arrays passed to the function {@code append_events} of the migration for large
+ * ones (whose plan PostgreSQL keeps instead of re-planning it for every call).
  *
  * <p>The statement reads each stream's last event and inserts at the following versions, in one
  * snapshot. A writer elsewhere that got in between makes the insert hit the primary key
@@ -53,11 +56,20 @@ final class AppendStatement {
         }
     }
 
+    /**
+     * Batches of up to this many events are sent as one multi-row {@code VALUES} statement (one
+     * prepared statement per size); larger ones as arrays to the function.
+     */
+    static final int MAX_VALUES_ROWS = 64;
+
+    private final String table;
     private final String appendSql;
     private final String singleSql;
+    private final java.util.concurrent.ConcurrentHashMap<Integer, String> valuesSql = new java.util.concurrent.ConcurrentHashMap<>();
     private final String lookupSql;
 
     AppendStatement(String table) {
+        this.table = table;
         String schema = table.substring(0, table.indexOf('.'));
         this.appendSql = "SELECT idx, actual, last_type, tx, last_position FROM " + schema
                 + ".append_events(?::text[], ?::bigint[], ?::int[], ?::int[], ?::uuid[], ?::text[], ?::int[], ?::jsonb[], ?::jsonb[])";
@@ -76,6 +88,85 @@ final class AppendStatement {
                 """.formatted(table, SystemEvents.STREAM_ARCHIVED, SystemEvents.STREAM_DELETED);
         this.lookupSql = "SELECT event_id, stream_id, stream_version, tx_id::text::bigint, position FROM " + table
                 + " WHERE event_id = ANY(?::uuid[])";
+    }
+
+    /** The batch statement for {@code events} events as one multi-row VALUES list (no arrays, no function). */
+    private String valuesSql(int events) {
+        return valuesSql.computeIfAbsent(events, n -> {
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                rows.append(i == 0 ? "" : ", ").append("(?::int, ?::int, ?::text, ?::bigint, ?::uuid, ?::text, ?::int, ?::jsonb, ?::jsonb)");
+            }
+            return """
+                    WITH req(idx, k, stream_id, expected, event_id, event_type, schema_version, payload, metadata) AS (VALUES %4$s),
+                    app AS (
+                        SELECT a.idx, a.stream_id, a.expected,
+                               coalesce(l.stream_version, 0) AS actual, coalesce(l.event_type, '') AS last_type
+                        FROM req a
+                        LEFT JOIN LATERAL (
+                            SELECT e.stream_version, e.event_type FROM %1$s e
+                            WHERE e.stream_id = a.stream_id ORDER BY e.stream_version DESC LIMIT 1
+                        ) l ON true
+                        WHERE a.k = 1
+                    ), ins AS (
+                        INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
+                        SELECT app.stream_id, app.actual + r.k, r.event_id, r.event_type, r.schema_version, r.payload, r.metadata
+                        FROM req r JOIN app ON app.idx = r.idx
+                        WHERE (app.expected < 0 OR app.expected = app.actual) AND app.last_type NOT IN ('%2$s', '%3$s')
+                        ORDER BY app.stream_id, r.k
+                        RETURNING stream_id, tx_id, position
+                    )
+                    SELECT app.idx, app.actual, app.last_type, w.tx, w.last_position
+                    FROM app LEFT JOIN (
+                        SELECT stream_id, max(tx_id::text::bigint) AS tx, max(position) AS last_position FROM ins GROUP BY stream_id
+                    ) w ON w.stream_id = app.stream_id
+                    ORDER BY app.idx
+                    """.formatted(table, SystemEvents.STREAM_ARCHIVED, SystemEvents.STREAM_DELETED, rows);
+        });
+    }
+
+    /** The batch as one multi-row statement: for small batches, where it beats arrays and the function. */
+    private List<Outcome> executeValues(Connection connection, List<Append> appends) throws SQLException {
+        int events = 0;
+        for (Append append : appends) {
+            events += append.events().size();
+        }
+        List<Outcome> outcomes = new ArrayList<>(appends.size());
+        try (PreparedStatement statement = connection.prepareStatement(valuesSql(events))) {
+            int p = 1;
+            for (int i = 0; i < appends.size(); i++) {
+                Append append = appends.get(i);
+                long expected = expectedCode(append.expected());
+                List<EventData> list = append.events();
+                for (int k = 0; k < list.size(); k++) {
+                    EventData event = list.get(k);
+                    statement.setInt(p++, i + 1);
+                    statement.setInt(p++, k + 1);
+                    statement.setString(p++, append.streamId());
+                    statement.setLong(p++, expected);
+                    statement.setObject(p++, event.eventId());
+                    statement.setString(p++, event.type());
+                    statement.setInt(p++, event.schemaVersion());
+                    statement.setString(p++, event.payload());
+                    statement.setString(p++, event.metadata());
+                }
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Append append = appends.get(rows.getInt(1) - 1);
+                    long actual = rows.getLong(2);
+                    String lastType = rows.getString(3);
+                    long tx = rows.getLong(4);
+                    if (rows.wasNull()) {
+                        outcomes.add(new Outcome.Rejected(actual, lastType));
+                    } else {
+                        outcomes.add(new Outcome.Done(new AppendResult(append.streamId(), actual + append.events().size(),
+                                new LogPosition(tx, rows.getLong(5)), false)));
+                    }
+                }
+            }
+        }
+        return outcomes;
     }
 
     /**
@@ -118,15 +209,28 @@ final class AppendStatement {
      */
     List<Outcome> execute(Connection connection, List<Append> appends) throws SQLException {
         int n = appends.size();
+        int total = 0;
+        Set<String> streams = new HashSet<>();
+        for (Append append : appends) {
+            if (!streams.add(append.streamId())) {
+                throw new IllegalStateException("one append statement got two appends to " + append.streamId());
+            }
+            total += append.events().size();
+        }
+        if (total <= MAX_VALUES_ROWS) {
+            return executeValues(connection, appends);
+        }
+        return executeArrays(connection, appends);
+    }
+
+    /** The batch as arrays through the function {@code append_events}: for large batches. */
+    private List<Outcome> executeArrays(Connection connection, List<Append> appends) throws SQLException {
+        int n = appends.size();
         String[] streams = new String[n];
         Long[] expected = new Long[n];
         int events = 0;
-        Set<String> distinct = new HashSet<>();
         for (int i = 0; i < n; i++) {
             Append append = appends.get(i);
-            if (!distinct.add(append.streamId())) {
-                throw new IllegalStateException("one append statement got two appends to " + append.streamId());
-            }
             streams[i] = append.streamId();
             expected[i] = expectedCode(append.expected());
             events += append.events().size();

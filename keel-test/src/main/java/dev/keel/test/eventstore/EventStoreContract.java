@@ -282,6 +282,44 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void appends_with_many_events_from_many_threads_all_land_whole_and_in_order() throws Exception {
+        int writers = 6;
+        int appendsEach = 4;
+        int eventsEach = 40;
+        ExecutorService executor = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String own = stream("big-" + w);
+                futures.add(executor.submit(() -> {
+                    for (int i = 0; i < appendsEach; i++) {
+                        store.append(own, ExpectedVersion.exactly((long) i * eventsEach), events(eventsEach));
+                        store.append(stream("big-shared"), ExpectedVersion.any(), events(eventsEach));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(1, TimeUnit.MINUTES);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        for (int w = 0; w < writers; w++) {
+            List<RecordedEvent> own = store.readStream(stream("big-" + w));
+            assertThat(own).hasSize(appendsEach * eventsEach);
+            assertThat(own).extracting(EventStoreContract::n).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, appendsEach * eventsEach).map(i -> i % eventsEach + 1).boxed().toList());
+        }
+        List<RecordedEvent> shared = store.readStream(stream("big-shared"));
+        assertThat(shared).hasSize(writers * appendsEach * eventsEach);
+        for (int i = 0; i < shared.size(); i += eventsEach) {
+            assertThat(shared.subList(i, i + eventsEach)).as("each append's events stay together")
+                    .extracting(EventStoreContract::n).isSorted().first().isEqualTo(1);
+        }
+    }
+
+    @Test
     void of_writers_racing_with_the_same_expected_version_exactly_one_wins() throws Exception {
         store.append(stream("race"), ExpectedVersion.noStream(), event("Counted", 0));
         int writers = 8;
