@@ -130,6 +130,10 @@ final class GroupCommit {
                 writeAndRelease(batch);
                 continue;
             }
+            if (mine.isDone()) {
+                // the wake-up that came with it may have been spent while waiting for the lock
+                break;
+            }
             LockSupport.park(this);
             // an append in the queue may be picked up by another caller at any moment, so it cannot be
             // withdrawn safely: finish it, and keep the interrupt for the caller

@@ -168,6 +168,34 @@ class GroupCommitTest {
     }
 
     @Test
+    void every_caller_comes_back_however_writers_and_wake_ups_interleave() throws Exception {
+        for (int maxConcurrentBatches = 1; maxConcurrentBatches <= 3; maxConcurrentBatches++) {
+            GroupCommit groupCommit = new GroupCommit(maxConcurrentBatches, 4, 1_000, batch -> {
+                if (java.util.concurrent.ThreadLocalRandom.current().nextInt(4) == 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000));
+                }
+                batch.forEach(pending -> pending.succeed(new AppendResult(pending.append().streamId(), 1, new LogPosition(1, 1), false)));
+            }, io.micrometer.core.instrument.DistributionSummary.builder("batch").register(new SimpleMeterRegistry()));
+            List<Future<Integer>> writers = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                String stream = w % 2 == 0 ? "shared" : "own-" + w;
+                writers.add(executor.submit(() -> {
+                    int done = 0;
+                    for (int i = 0; i < 1_500; i++) {
+                        groupCommit.append(append(stream));
+                        done++;
+                    }
+                    return done;
+                }));
+            }
+            for (Future<Integer> writer : writers) {
+                assertThat(writer.get(1, TimeUnit.MINUTES)).isEqualTo(1_500);
+            }
+            assertThat(groupCommit.waiting()).isZero();
+        }
+    }
+
+    @Test
     void a_writer_that_throws_fails_every_append_of_its_batch_and_the_next_batch_goes_on() {
         GroupCommit groupCommit = new GroupCommit(1, 100, 1_000, batch -> {
             throw new IllegalStateException("writer broke");
