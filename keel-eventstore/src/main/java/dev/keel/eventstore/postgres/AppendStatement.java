@@ -27,10 +27,11 @@ import dev.keel.postgres.LogPosition;
 /**
  * The SQL of appending: one statement that checks the expected version of every append of a batch
  * and inserts the events of those that pass, and the lookup of event ids that tells an exact retry
- * from a new append. The statement comes in three shapes with the same meaning: a plain
- * {@code INSERT ... SELECT} for a lone single-event append, a multi-row {@code VALUES} statement for
- * small batches, and arrays passed to the function {@code append_events} of the migration for large
- * ones (whose plan PostgreSQL keeps instead of re-planning it for every call).
+ * from a new append. The statement comes in two shapes with the same meaning: a multi-row
+ * {@code INSERT ... SELECT ... FROM (VALUES ...)} for batches of up to {@value #MAX_VALUES_ROWS} events
+ * (the usual case, a lone append included), and arrays passed to the function {@code append_events}
+ * of the migration for larger ones (whose plan PostgreSQL keeps instead of re-planning it for every
+ * call), which also says why an append was rejected.
  *
  * <p>The statement reads each stream's last event and inserts at the following versions, in one
  * snapshot. A writer elsewhere that got in between makes the insert hit the primary key
@@ -62,9 +63,11 @@ final class AppendStatement {
      */
     static final int MAX_VALUES_ROWS = 64;
 
+    /** The version of a rejected append's stream when the statement did not find it out. */
+    static final long UNKNOWN_VERSION = -1;
+
     private final String table;
     private final String appendSql;
-    private final String singleSql;
     private final java.util.concurrent.ConcurrentHashMap<Integer, String> valuesSql = new java.util.concurrent.ConcurrentHashMap<>();
     private final String lookupSql;
 
@@ -73,77 +76,62 @@ final class AppendStatement {
         String schema = table.substring(0, table.indexOf('.'));
         this.appendSql = "SELECT idx, actual, last_type, tx, last_position FROM " + schema
                 + ".append_events(?::text[], ?::bigint[], ?::int[], ?::int[], ?::uuid[], ?::text[], ?::int[], ?::jsonb[], ?::jsonb[])";
-        // one event to one stream, the commonest append: the same check and insert without arrays
-        this.singleSql = """
-                INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
-                SELECT s.id, coalesce(l.stream_version, 0) + 1, ?, ?, ?, ?::jsonb, ?::jsonb
-                FROM (SELECT ?::text AS id, ?::bigint AS expected) s
-                LEFT JOIN LATERAL (
-                    SELECT e.stream_version, e.event_type FROM %1$s e
-                    WHERE e.stream_id = s.id ORDER BY e.stream_version DESC LIMIT 1
-                ) l ON true
-                WHERE (s.expected < 0 OR s.expected = coalesce(l.stream_version, 0))
-                  AND coalesce(l.event_type, '') NOT IN ('%2$s', '%3$s')
-                RETURNING tx_id::text::bigint, position, stream_version
-                """.formatted(table, SystemEvents.STREAM_ARCHIVED, SystemEvents.STREAM_DELETED);
         this.lookupSql = "SELECT event_id, stream_id, stream_version, tx_id::text::bigint, position FROM " + table
                 + " WHERE event_id = ANY(?::uuid[])";
     }
 
-    /** The batch statement for {@code events} events as one multi-row VALUES list (no arrays, no function). */
+    /**
+     * The batch statement for {@code events} events as one multi-row {@code VALUES} list: each event
+     * row looks up its stream's last event and is inserted after it if the append's expected version
+     * and the stream's state allow. All rows of one append meet the same condition, so an append is
+     * written whole or not at all; the inserted rows come back, and an append without rows was
+     * rejected.
+     */
     private String valuesSql(int events) {
         return valuesSql.computeIfAbsent(events, n -> {
             StringBuilder rows = new StringBuilder();
             for (int i = 0; i < n; i++) {
-                rows.append(i == 0 ? "" : ", ").append("(?::int, ?::int, ?::text, ?::bigint, ?::uuid, ?::text, ?::int, ?::jsonb, ?::jsonb)");
+                rows.append(i == 0 ? "" : ", ").append("(?::text, ?::bigint, ?::int, ?::uuid, ?::text, ?::int, ?::jsonb, ?::jsonb)");
             }
             return """
-                    WITH req(idx, k, stream_id, expected, event_id, event_type, schema_version, payload, metadata) AS (VALUES %4$s),
-                    app AS (
-                        SELECT a.idx, a.stream_id, a.expected,
-                               coalesce(l.stream_version, 0) AS actual, coalesce(l.event_type, '') AS last_type
-                        FROM req a
-                        LEFT JOIN LATERAL (
-                            SELECT e.stream_version, e.event_type FROM %1$s e
-                            WHERE e.stream_id = a.stream_id ORDER BY e.stream_version DESC LIMIT 1
-                        ) l ON true
-                        WHERE a.k = 1
-                    ), ins AS (
-                        INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
-                        SELECT app.stream_id, app.actual + r.k, r.event_id, r.event_type, r.schema_version, r.payload, r.metadata
-                        FROM req r JOIN app ON app.idx = r.idx
-                        WHERE (app.expected < 0 OR app.expected = app.actual) AND app.last_type NOT IN ('%2$s', '%3$s')
-                        ORDER BY app.stream_id, r.k
-                        RETURNING stream_id, tx_id, position
-                    )
-                    SELECT app.idx, app.actual, app.last_type, w.tx, w.last_position
-                    FROM app LEFT JOIN (
-                        SELECT stream_id, max(tx_id::text::bigint) AS tx, max(position) AS last_position FROM ins GROUP BY stream_id
-                    ) w ON w.stream_id = app.stream_id
-                    ORDER BY app.idx
+                    INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
+                    SELECT r.stream_id, coalesce(l.stream_version, 0) + r.k, r.event_id, r.event_type, r.schema_version, r.payload, r.metadata
+                    FROM (VALUES %4$s) AS r(stream_id, expected, k, event_id, event_type, schema_version, payload, metadata)
+                    LEFT JOIN LATERAL (
+                        SELECT e.stream_version, e.event_type FROM %1$s e
+                        WHERE e.stream_id = r.stream_id ORDER BY e.stream_version DESC LIMIT 1
+                    ) l ON true
+                    WHERE (r.expected < 0 OR r.expected = coalesce(l.stream_version, 0))
+                      AND coalesce(l.event_type, '') NOT IN ('%2$s', '%3$s')
+                    ORDER BY r.stream_id, r.k
+                    RETURNING stream_id, stream_version, tx_id::text::bigint, position
                     """.formatted(table, SystemEvents.STREAM_ARCHIVED, SystemEvents.STREAM_DELETED, rows);
         });
     }
 
-    /** The batch as one multi-row statement: for small batches, where it beats arrays and the function. */
+    /**
+     * The batch as one multi-row statement: for small batches, where it beats arrays and the function.
+     * A rejected append comes back as {@link Outcome.Rejected} without the stream's version (the
+     * careful path finds it out).
+     */
     private List<Outcome> executeValues(Connection connection, List<Append> appends) throws SQLException {
         int events = 0;
         for (Append append : appends) {
             events += append.events().size();
         }
-        List<Outcome> outcomes = new ArrayList<>(appends.size());
+        record Written(long version, LogPosition position) {
+        }
+        Map<String, Written> written = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(valuesSql(events))) {
             int p = 1;
-            for (int i = 0; i < appends.size(); i++) {
-                Append append = appends.get(i);
+            for (Append append : appends) {
                 long expected = expectedCode(append.expected());
                 List<EventData> list = append.events();
                 for (int k = 0; k < list.size(); k++) {
                     EventData event = list.get(k);
-                    statement.setInt(p++, i + 1);
-                    statement.setInt(p++, k + 1);
                     statement.setString(p++, append.streamId());
                     statement.setLong(p++, expected);
+                    statement.setInt(p++, k + 1);
                     statement.setObject(p++, event.eventId());
                     statement.setString(p++, event.type());
                     statement.setInt(p++, event.schemaVersion());
@@ -153,45 +141,19 @@ final class AppendStatement {
             }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    Append append = appends.get(rows.getInt(1) - 1);
-                    long actual = rows.getLong(2);
-                    String lastType = rows.getString(3);
-                    long tx = rows.getLong(4);
-                    if (rows.wasNull()) {
-                        outcomes.add(new Outcome.Rejected(actual, lastType));
-                    } else {
-                        outcomes.add(new Outcome.Done(new AppendResult(append.streamId(), actual + append.events().size(),
-                                new LogPosition(tx, rows.getLong(5)), false)));
-                    }
+                    Written row = new Written(rows.getLong(2), new LogPosition(rows.getLong(3), rows.getLong(4)));
+                    written.merge(rows.getString(1), row, (a, b) -> a.version() > b.version() ? a : b);
                 }
             }
+        }
+        List<Outcome> outcomes = new ArrayList<>(appends.size());
+        for (Append append : appends) {
+            Written last = written.get(append.streamId());
+            outcomes.add(last == null
+                    ? new Outcome.Rejected(UNKNOWN_VERSION, "")
+                    : new Outcome.Done(new AppendResult(append.streamId(), last.version(), last.position(), false)));
         }
         return outcomes;
-    }
-
-    /**
-     * Tries a lone append of one event the quick way; empty when it was not written (a version that
-     * did not match, an archived or deleted stream — or an exact retry), which the caller then
-     * resolves carefully.
-     */
-    java.util.Optional<AppendResult> tryAlone(Connection connection, Append append) throws SQLException {
-        EventData event = append.events().get(0);
-        try (PreparedStatement statement = connection.prepareStatement(singleSql)) {
-            statement.setObject(1, event.eventId());
-            statement.setString(2, event.type());
-            statement.setInt(3, event.schemaVersion());
-            statement.setString(4, event.payload());
-            statement.setString(5, event.metadata());
-            statement.setString(6, append.streamId());
-            statement.setLong(7, expectedCode(append.expected()));
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    return java.util.Optional.empty();
-                }
-                return java.util.Optional.of(new AppendResult(append.streamId(), row.getLong(3),
-                        new LogPosition(row.getLong(1), row.getLong(2)), false));
-            }
-        }
     }
 
     private static long expectedCode(ExpectedVersion expected) {
@@ -332,7 +294,8 @@ final class AppendStatement {
         for (int round = 0; round < rounds; round++) {
             var savepoint = connection.setSavepoint();
             try {
-                List<Outcome> outcomes = execute(connection, appends);
+                // the function's answer says why an append was rejected, which is what is needed here
+                List<Outcome> outcomes = executeArrays(connection, appends);
                 connection.releaseSavepoint(savepoint);
                 return outcomes;
             } catch (SQLException e) {

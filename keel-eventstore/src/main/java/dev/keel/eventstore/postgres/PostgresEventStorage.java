@@ -126,24 +126,13 @@ final class PostgresEventStorage implements EventStorage {
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
             }
-            if (batch.size() == 1 && batch.get(0).append().events().size() == 1) {
-                GroupCommit.Pending alone = batch.get(0);
-                Optional<AppendResult> written = appendStatement.tryAlone(connection, alone.append());
-                if (written.isPresent()) {
-                    alone.succeed(written.get());
+            List<AppendStatement.Outcome> outcomes = appendStatement.execute(connection, appends(batch));
+            for (int i = 0; i < batch.size(); i++) {
+                if (outcomes.get(i) instanceof AppendStatement.Outcome.Done done) {
+                    batch.get(i).succeed(done.result());
                     wrote = true;
                 } else {
-                    unresolved.add(alone);
-                }
-            } else {
-                List<AppendStatement.Outcome> outcomes = appendStatement.execute(connection, appends(batch));
-                for (int i = 0; i < batch.size(); i++) {
-                    if (outcomes.get(i) instanceof AppendStatement.Outcome.Done done) {
-                        batch.get(i).succeed(done.result());
-                        wrote = true;
-                    } else {
-                        unresolved.add(batch.get(i));
-                    }
+                    unresolved.add(batch.get(i));
                 }
             }
         } catch (SQLException e) {
