@@ -88,6 +88,9 @@ final class GroupCommit {
         }
     }
 
+    /** Appends that must be waiting before a transaction starts beside one in flight. */
+    static final int PARALLEL_BATCH_MINIMUM = 4;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Set<String> streamsInFlight = new HashSet<>();
@@ -149,6 +152,11 @@ final class GroupCommit {
         lock.lock();
         try {
             if (batchesInFlight >= maxConcurrentBatches || queue.isEmpty()) {
+                return null;
+            }
+            if (batchesInFlight > 0 && queue.size() < PARALLEL_BATCH_MINIMUM) {
+                // a few appends wait for the transaction in flight rather than start a tiny one beside
+                // it: the next one carries more (the finishing leader wakes them)
                 return null;
             }
             List<Pending> batch = new ArrayList<>();
