@@ -151,7 +151,7 @@ public final class EventStoreSuite implements Suite {
         try (PostgresEventStore store = PostgresEventStore.builder(reads.db()).schema("bench").migrate(false).build()) {
             return context.measure().rateOfWhole(() -> {
                 LongAdder delivered = new LongAdder();
-                try (Subscription ignored = store.subscribe(SubscriptionOptions.fromStart().batchSize(2_000).bufferSize(8_000),
+                try (Subscription ignored = store.subscribe(SubscriptionOptions.fromStart().batchSize(5_000).bufferSize(20_000),
                         event -> delivered.increment())) {
                     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
                     while (delivered.sum() < reads.events() && System.nanoTime() < deadline) {
