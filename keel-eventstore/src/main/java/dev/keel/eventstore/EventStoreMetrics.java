@@ -4,6 +4,7 @@ import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -82,7 +83,7 @@ final class EventStoreMetrics {
                 .description("about how many committed events the subscription has not handled yet").register(registry);
     }
 
-    void remove(io.micrometer.core.instrument.Meter meter) {
+    void remove(Meter meter) {
         registry.remove(meter);
     }
 }

@@ -5,13 +5,12 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import dev.keel.postgres.LogFollower;
+import dev.keel.postgres.LogPosition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.keel.postgres.LogFollower;
-import dev.keel.postgres.LogPosition;
 
 /**
  * A subscription: a {@link LogFollower} over the storage's gap-free {@code readAll}, woken by the

@@ -5,9 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.keel.postgres.LogPosition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a subscription starts, what it receives and how it reads. Immutable; each method returns a

@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-
 import dev.keel.eventstore.snapshot.SnapshotPolicy;
 import dev.keel.postgres.LogPosition;
+import org.junit.jupiter.api.Test;
 
 class ValuesTest {
 

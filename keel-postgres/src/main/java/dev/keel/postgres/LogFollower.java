@@ -13,11 +13,10 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
+import dev.keel.core.FailureClassifier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.keel.core.FailureClassifier;
 
 /**
  * Follows a log from a checkpoint, forever: reads what is there (catching up), then waits to be woken

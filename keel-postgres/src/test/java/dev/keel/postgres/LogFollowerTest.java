@@ -11,10 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Test;
-
 import dev.keel.core.NonTransientException;
 import dev.keel.core.TransientException;
+import org.junit.jupiter.api.Test;
 
 class LogFollowerTest {
 

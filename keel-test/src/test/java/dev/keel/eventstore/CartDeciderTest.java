@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-
 import dev.keel.test.decider.DeciderFixture;
+import org.junit.jupiter.api.Test;
 
 /** The test domain's decider, specified with the given/when/then fixture of keel-test. */
 class CartDeciderTest {

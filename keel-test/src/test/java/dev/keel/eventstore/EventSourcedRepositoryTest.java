@@ -16,10 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import dev.keel.core.ManualClock;
 import dev.keel.core.Message;
 import dev.keel.core.Metadata;
@@ -35,6 +31,9 @@ import dev.keel.eventstore.sourcing.Outcome;
 import dev.keel.postgres.LogPosition;
 import dev.keel.test.TestDatabase;
 import dev.keel.test.WithInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The event-sourced repository over the test domain's decider, on PostgreSQL. */
 @WithInfrastructure

@@ -22,14 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.RepeatedTest;
-
 import dev.keel.eventstore.postgres.PostgresEventStore;
 import dev.keel.postgres.LogPosition;
 import dev.keel.test.TestDatabase;
 import dev.keel.test.WithInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 
 /**
  * The proof of the event store's global order: writers append concurrently — some through group

@@ -19,14 +19,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import dev.keel.eventstore.postgres.PostgresEventStore;
 import dev.keel.postgres.SqlFailure;
 import dev.keel.test.TestDatabase;
 import dev.keel.test.WithInfrastructure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Group commit on real PostgreSQL: appends that queue up while a transaction is in flight go together

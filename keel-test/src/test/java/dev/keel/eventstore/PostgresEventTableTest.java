@@ -15,15 +15,14 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import dev.keel.eventstore.postgres.PostgresEventStore;
 import dev.keel.postgres.CommittedLog;
 import dev.keel.postgres.LogPosition;
 import dev.keel.postgres.NotificationListener;
 import dev.keel.test.TestDatabase;
 import dev.keel.test.WithInfrastructure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
 
 /** What the PostgreSQL store promises beyond the contract: its table, its notifications, its transactions. */
 @WithInfrastructure

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.Test;
-
 import dev.keel.eventstore.codec.EventCodec;
 import dev.keel.eventstore.postgres.PostgresEventStore;
 import dev.keel.eventstore.snapshot.SnapshotCodec;
@@ -17,6 +15,7 @@ import dev.keel.eventstore.sourcing.EventSourcedRepository;
 import dev.keel.eventstore.sourcing.Outcome;
 import dev.keel.test.TestDatabase;
 import dev.keel.test.WithInfrastructure;
+import org.junit.jupiter.api.Test;
 
 /** The example of keel-eventstore/README.md, run: keep the two the same. */
 @WithInfrastructure

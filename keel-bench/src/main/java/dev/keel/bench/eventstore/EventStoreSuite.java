@@ -15,10 +15,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
-import org.HdrHistogram.Histogram;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-
 import dev.keel.bench.BenchContext;
 import dev.keel.bench.Result;
 import dev.keel.bench.Suite;
@@ -33,6 +29,9 @@ import dev.keel.eventstore.StreamRead;
 import dev.keel.eventstore.Subscription;
 import dev.keel.eventstore.SubscriptionOptions;
 import dev.keel.eventstore.postgres.PostgresEventStore;
+import org.HdrHistogram.Histogram;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The PostgreSQL event store against the raw JDBC limits of the same run, for both durability

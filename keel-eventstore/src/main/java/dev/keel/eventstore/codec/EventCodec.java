@@ -8,8 +8,6 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
-
 import dev.keel.core.CorrelationId;
 import dev.keel.core.Message;
 import dev.keel.core.MessageId;
@@ -18,6 +16,7 @@ import dev.keel.core.TraceParent;
 import dev.keel.core.json.JsonCodec;
 import dev.keel.eventstore.EventData;
 import dev.keel.eventstore.RecordedEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns typed events into {@link EventData} and stored events back into typed {@link Message}s: each

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import io.micrometer.core.instrument.MeterRegistry;
-
 import dev.keel.eventstore.AppendResult;
 import dev.keel.eventstore.EventData;
 import dev.keel.eventstore.EventFilter;
@@ -22,6 +20,7 @@ import dev.keel.eventstore.Subscription;
 import dev.keel.eventstore.SubscriptionOptions;
 import dev.keel.eventstore.snapshot.SnapshotStore;
 import dev.keel.postgres.LogPosition;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * An event store in memory, for unit tests and simulations: the same validation, semantics and

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.keel.eventstore.Append;
 import dev.keel.eventstore.AppendResult;
@@ -68,7 +69,7 @@ final class AppendStatement {
 
     private final String table;
     private final String appendSql;
-    private final java.util.concurrent.ConcurrentHashMap<Integer, String> valuesSql = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, String> valuesSql = new ConcurrentHashMap<>();
     private final String lookupSql;
 
     AppendStatement(String table) {

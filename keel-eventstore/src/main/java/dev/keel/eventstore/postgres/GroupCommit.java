@@ -10,11 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.micrometer.core.instrument.DistributionSummary;
-import org.jspecify.annotations.Nullable;
-
 import dev.keel.eventstore.Append;
 import dev.keel.eventstore.AppendResult;
+import io.micrometer.core.instrument.DistributionSummary;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Group commit: appends that arrive while the database is busy with earlier ones are written together,

@@ -13,10 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.keel.core.FailureClassifier;
 import dev.keel.core.Uuids;
 import dev.keel.eventstore.Append;
@@ -25,10 +21,11 @@ import dev.keel.eventstore.AppendResult;
 import dev.keel.eventstore.EventFilter;
 import dev.keel.eventstore.EventStorage;
 import dev.keel.eventstore.ExpectedVersion;
+import dev.keel.eventstore.InvalidRequestException;
 import dev.keel.eventstore.RecordedEvent;
 import dev.keel.eventstore.StreamDeletedException;
-import dev.keel.eventstore.StreamInfo;
 import dev.keel.eventstore.StreamInfo.StreamState;
+import dev.keel.eventstore.StreamInfo;
 import dev.keel.eventstore.StreamRead;
 import dev.keel.eventstore.SystemEvents;
 import dev.keel.eventstore.WrongExpectedVersionException;
@@ -37,6 +34,12 @@ import dev.keel.postgres.LogPosition;
 import dev.keel.postgres.NotificationListener;
 import dev.keel.postgres.SqlFailure;
 import dev.keel.postgres.Transactions;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL engine: the {@code events} table of one schema (see the migration
@@ -77,7 +80,7 @@ final class PostgresEventStorage implements EventStorage {
     private @Nullable NotificationListener notificationListener;
 
     PostgresEventStorage(DataSource dataSource, String schema, GroupCommitSettings settings,
-                         io.micrometer.core.instrument.MeterRegistry registry, String storeName) {
+                         MeterRegistry registry, String storeName) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.events = schema + ".events";
@@ -86,10 +89,10 @@ final class PostgresEventStorage implements EventStorage {
         this.appendStatement = new AppendStatement(events);
         this.groupCommit = new GroupCommit(settings.maxConcurrentBatches(), settings.maxAppendsPerBatch(),
                 settings.maxEventsPerBatch(), this::writeBatch,
-                io.micrometer.core.instrument.DistributionSummary.builder("keel.eventstore.group.commit.appends")
+                DistributionSummary.builder("keel.eventstore.group.commit.appends")
                         .description("appends written per transaction by group commit").tag("store", storeName)
                         .register(registry));
-        io.micrometer.core.instrument.Gauge.builder("keel.eventstore.group.commit.waiting", groupCommit, GroupCommit::waiting)
+        Gauge.builder("keel.eventstore.group.commit.waiting", groupCommit, GroupCommit::waiting)
                 .description("appends waiting for a group commit transaction").tag("store", storeName).register(registry);
         this.wholeLog = logReader(EventFilter.all());
         String select = "SELECT stream_id, stream_version, tx_id::text::bigint, position, event_id, event_type, schema_version,"
@@ -220,7 +223,7 @@ final class PostgresEventStorage implements EventStorage {
     AppendResult appendWithin(Connection connection, Append append) {
         try {
             if (connection.getAutoCommit()) {
-                throw dev.keel.eventstore.InvalidRequestException.invalidOption(
+                throw InvalidRequestException.invalidOption(
                         "appending within a transaction needs a connection with auto-commit off");
             }
             return switch (appendStatement.executeCarefully(connection, List.of(append), RACE_ROUNDS).get(0)) {

@@ -7,8 +7,6 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import io.micrometer.core.instrument.MeterRegistry;
-
 import dev.keel.eventstore.Append;
 import dev.keel.eventstore.AppendResult;
 import dev.keel.eventstore.CheckpointStore;
@@ -29,6 +27,7 @@ import dev.keel.eventstore.snapshot.SnapshotStore;
 import dev.keel.postgres.LogPosition;
 import dev.keel.postgres.Migrations;
 import dev.keel.postgres.SqlNames;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The event store on PostgreSQL: the {@code events} table of a schema of its own (default

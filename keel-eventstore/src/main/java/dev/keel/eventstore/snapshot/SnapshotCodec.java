@@ -6,11 +6,10 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.keel.core.json.JsonCodec;
 import dev.keel.eventstore.codec.Upcasters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a state into a {@link Snapshot} and back. The state type has a name and a schema version like

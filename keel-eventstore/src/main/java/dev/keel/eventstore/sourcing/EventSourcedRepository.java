@@ -7,10 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.keel.core.Decider;
 import dev.keel.core.Decision;
 import dev.keel.core.MessageId;
@@ -28,6 +24,9 @@ import dev.keel.eventstore.snapshot.Snapshot;
 import dev.keel.eventstore.snapshot.SnapshotCodec;
 import dev.keel.eventstore.snapshot.SnapshotPolicy;
 import dev.keel.eventstore.snapshot.SnapshotStore;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Event sourcing over a {@link Decider}: load a stream's state (from a snapshot and the events after

@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-
 import dev.keel.core.ManualClock;
 import dev.keel.core.Message;
 import dev.keel.core.Metadata;
 import dev.keel.eventstore.EventData;
 import dev.keel.eventstore.RecordedEvent;
 import dev.keel.postgres.LogPosition;
+import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
 

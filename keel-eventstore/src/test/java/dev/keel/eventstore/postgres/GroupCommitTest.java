@@ -15,16 +15,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import dev.keel.eventstore.Append;
 import dev.keel.eventstore.AppendResult;
 import dev.keel.eventstore.EventData;
 import dev.keel.eventstore.EventStoreSettings;
 import dev.keel.eventstore.ExpectedVersion;
 import dev.keel.postgres.LogPosition;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The batching of group commit, with a writer in memory instead of the database. */
 class GroupCommitTest {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 
-import org.junit.jupiter.api.Test;
-
 import dev.keel.eventstore.codec.Upcasters;
+import org.junit.jupiter.api.Test;
 
 class SnapshotCodecTest {
 

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.junit.jupiter.api.Test;
-
 import dev.keel.core.Decider;
 import dev.keel.core.Decision;
 import dev.keel.core.ManualClock;
 import dev.keel.eventstore.codec.EventCodec;
 import dev.keel.eventstore.memory.InMemoryEventStore;
+import org.junit.jupiter.api.Test;
 
 /** The repository over the in-memory store, whose clock the test controls: temporal reads to the instant. */
 class InMemoryRepositoryTest {

@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.keel.core.Decider;
 import dev.keel.core.Decision;
 import dev.keel.core.Rejection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Given / when / then for a {@link Decider}: given past events, when a command arrives, then these

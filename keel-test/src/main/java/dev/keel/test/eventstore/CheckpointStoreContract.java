@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-
 import dev.keel.eventstore.CheckpointStore;
 import dev.keel.postgres.LogPosition;
+import org.junit.jupiter.api.Test;
 
 /** The contract of every {@link CheckpointStore}; a store's test is a subclass that makes one. */
 public abstract class CheckpointStoreContract {

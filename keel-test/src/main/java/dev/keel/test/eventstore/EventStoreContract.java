@@ -21,11 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import dev.keel.core.TransientException;
 import dev.keel.eventstore.AppendResult;
 import dev.keel.eventstore.DuplicateEventIdException;
@@ -38,8 +33,8 @@ import dev.keel.eventstore.InvalidRequestException;
 import dev.keel.eventstore.RecordedEvent;
 import dev.keel.eventstore.StreamArchivedException;
 import dev.keel.eventstore.StreamDeletedException;
-import dev.keel.eventstore.StreamInfo;
 import dev.keel.eventstore.StreamInfo.StreamState;
+import dev.keel.eventstore.StreamInfo;
 import dev.keel.eventstore.StreamRead;
 import dev.keel.eventstore.Subscription;
 import dev.keel.eventstore.SubscriptionOptions;
@@ -47,6 +42,10 @@ import dev.keel.eventstore.SystemEvents;
 import dev.keel.eventstore.WrongExpectedVersionException;
 import dev.keel.eventstore.memory.InMemoryCheckpointStore;
 import dev.keel.postgres.LogPosition;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link EventStore} keeps, whatever its storage. An engine's test is a subclass

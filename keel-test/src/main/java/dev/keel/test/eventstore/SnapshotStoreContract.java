@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import dev.keel.eventstore.EventData;
 import dev.keel.eventstore.EventStore;
 import dev.keel.eventstore.ExpectedVersion;
 import dev.keel.eventstore.snapshot.Snapshot;
 import dev.keel.eventstore.snapshot.SnapshotStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract of every {@link SnapshotStore} that comes with an event store (snapshots live and die
