@@ -92,6 +92,14 @@ class ModuleRulesTest {
                     + "-api contracts, never a service's implementation or the launcher (DESIGN.md section 2)");
 
     @ArchTest
+    static final ArchRule the_event_store_depends_only_on_core_postgres_and_its_libraries = classes()
+            .that().resideInAPackage("dev.keel.eventstore..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.keel.eventstore..", "dev.keel.core..",
+                    "dev.keel.postgres..", "java..", "javax..", "com.fasterxml.jackson..", "org.postgresql..",
+                    "io.micrometer..", "org.slf4j..", "org.jspecify..")
+            .because("keel-eventstore builds on keel-core and keel-postgres only (DESIGN.md section 2)");
+
+    @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
             .matching("dev.keel.(*)..")
             .should().beFreeOfCycles();
