@@ -47,7 +47,13 @@ final class PartRun {
                 Part<?> dependency = part.dependencies().get(i);
                 PartResult<?> settled = runs.get(dependency.index()).result().get();
                 if (settled instanceof PartResult.Missing<?> missing) {
-                    result.complete(new PartResult.Missing<>(Failure.dependencyMissing(dependency.name(), missing.failure())));
+                    // A dependency lost to the deadline means this part too was still waiting when it
+                    // passed; which thread notices first must not change what the client is told.
+                    boolean deadlinePassed = missing.failure().reason() == Reason.DEADLINE
+                            || System.nanoTime() - scope.deadlineNanos() >= 0;
+                    result.complete(new PartResult.Missing<>(deadlinePassed
+                            ? Failure.deadline(scope.deadline())
+                            : Failure.dependencyMissing(dependency.name(), missing.failure())));
                     return;
                 }
                 values[i] = settled.value().orElseThrow();
