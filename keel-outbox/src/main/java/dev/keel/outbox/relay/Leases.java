@@ -42,23 +42,26 @@ final class Leases {
     /** Creates the group's partitions if they are missing; refuses a different partition count. */
     void setUp() {
         Transactions.inTransaction(dataSource, "setting up relay " + relay, connection -> {
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setString(1, "keel-relay-setup:" + relay);
+                lock.execute();
+            }
+            try (PreparedStatement check = connection.prepareStatement("SELECT DISTINCT partitions FROM " + partitionsTable
+                    + " WHERE relay = ?")) {
+                check.setString(1, relay);
+                try (ResultSet row = check.executeQuery()) {
+                    if (row.next() && row.getInt(1) != partitions) {
+                        throw new NonTransientException("relay " + relay + " was set up with " + row.getInt(1)
+                                + " partitions; it cannot run with " + partitions + " (their checkpoints would not match)");
+                    }
+                }
+            }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + partitionsTable
                     + " (relay, partition, partitions) SELECT ?, p, ? FROM generate_series(0, ? - 1) AS p ON CONFLICT DO NOTHING")) {
                 insert.setString(1, relay);
                 insert.setInt(2, partitions);
                 insert.setInt(3, partitions);
                 insert.executeUpdate();
-            }
-            try (PreparedStatement check = connection.prepareStatement("SELECT count(*), min(partitions), max(partitions) FROM "
-                    + partitionsTable + " WHERE relay = ?")) {
-                check.setString(1, relay);
-                try (ResultSet row = check.executeQuery()) {
-                    row.next();
-                    if (row.getInt(1) != partitions || row.getInt(2) != partitions || row.getInt(3) != partitions) {
-                        throw new NonTransientException("relay " + relay + " was set up with " + row.getInt(3)
-                                + " partitions; it cannot run with " + partitions + " (their checkpoints would not match)");
-                    }
-                }
             }
             return null;
         });
