@@ -22,6 +22,7 @@ final class ControlledTransport implements MessageTransport {
 
     private final MessageTransport delegate;
     private final AtomicInteger publishes = new AtomicInteger();
+    private final List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Hook before = (n, records) -> { };
     private volatile Hook after = (n, records) -> { };
 
@@ -43,6 +44,11 @@ final class ControlledTransport implements MessageTransport {
         return publishes.get();
     }
 
+    /** What the real publishes threw. */
+    List<RuntimeException> failures() {
+        return failures;
+    }
+
     @Override
     public TransportPublisher openPublisher(String fencingId) {
         TransportPublisher real = delegate.openPublisher(fencingId);
@@ -51,7 +57,12 @@ final class ControlledTransport implements MessageTransport {
             public void publish(List<WireRecord> records) {
                 int number = publishes.incrementAndGet();
                 run(before, number, records);
-                real.publish(records);
+                try {
+                    real.publish(records);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                    throw e;
+                }
                 run(after, number, records);
             }
 
