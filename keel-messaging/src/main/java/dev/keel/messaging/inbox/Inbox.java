@@ -9,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 
 import dev.keel.core.FailureClassifier;
-import dev.keel.messaging.kafka.KafkaFailures;
 import dev.keel.messaging.spi.MessageTransport;
 import dev.keel.messaging.spi.TransportSubscription;
 import dev.keel.messaging.spi.WireRecord;
@@ -153,7 +152,7 @@ public final class Inbox {
         private GapPolicy gapPolicy = GapPolicy.holdBack(Duration.ofMinutes(1));
         private boolean newKeysStartAnywhere;
         private RetryPolicy retry = RetryPolicy.defaults();
-        private FailureClassifier classifier = KafkaFailures.withDefaults();
+        private FailureClassifier classifier = FailureClassifier.defaults();
         private Clock clock = Clock.systemUTC();
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration handledRetention = Duration.ofDays(7);
@@ -194,7 +193,10 @@ public final class Inbox {
             return this;
         }
 
-        /** Which handler failures are worth retrying; default Keel's and Kafka's classification. */
+        /**
+         * Which handler failures are worth retrying; default {@link FailureClassifier#defaults()}. A
+         * handler that talks to Kafka itself wants {@code KafkaFailures.withDefaults()}.
+         */
         public Builder failureClassifier(FailureClassifier classifier) {
             this.classifier = Objects.requireNonNull(classifier, "classifier");
             return this;
