@@ -143,9 +143,15 @@ public final class OutboxWriter {
                 statement.setString(7, row.payload());
                 statement.setString(8, row.headers());
                 statement.setString(9, row.topic());
-                statement.addBatch();
+                if (rows.size() > 1) {
+                    statement.addBatch();
+                }
             }
-            statement.executeBatch();
+            if (rows.size() > 1) {
+                statement.executeBatch();
+            } else if (rows.size() == 1) {
+                statement.executeUpdate();
+            }
         } catch (SQLException e) {
             throw SqlFailure.translate("writing " + rows.size() + " outbox message(s)", unwrapBatch(e));
         }

@@ -73,6 +73,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final Object backlogLock = new Object();
     private volatile boolean running = true;
     private NotificationListener listener;
+    private Pruner pruner;
     private long backlogReadAt;
     private double backlog = Double.NaN;
 
@@ -161,6 +162,10 @@ public final class OutboxRelay implements AutoCloseable {
         listener = NotificationListener.start(dataSource, "relay-" + name);
         listener.onNotify(source.channel(), () -> workers.values().forEach(PartitionWorker::wake));
         coordinator.start();
+        if (source instanceof PrunableSource prunable && retention instanceof Retention.DeleteAfter delete) {
+            pruner = new Pruner(this, prunable, delete.age());
+            pruner.start();
+        }
         return this;
     }
 
@@ -275,6 +280,9 @@ public final class OutboxRelay implements AutoCloseable {
         }
         running = false;
         coordinatorWake.signal();
+        if (pruner != null) {
+            pruner.stop();
+        }
         try {
             coordinator.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {
@@ -339,6 +347,10 @@ public final class OutboxRelay implements AutoCloseable {
         return metrics;
     }
 
+    List<PartitionWorker> workers() {
+        return List.copyOf(workers.values());
+    }
+
     /** The fencing id of a partition's publisher: the same for every relay of the group. */
     String fencingId(int partition) {
         return "relay." + name + "." + partition;
@@ -351,7 +363,7 @@ public final class OutboxRelay implements AutoCloseable {
         private String name;
         private String schema;
         private int partitions = 1;
-        private int batchSize = 500;
+        private int batchSize = 1000;
         private Duration leaseDuration = Duration.ofSeconds(10);
         private Duration pollInterval = Duration.ofSeconds(1);
         private Retention retention = Retention.deleteWhenPublished();
@@ -392,7 +404,7 @@ public final class OutboxRelay implements AutoCloseable {
             return this;
         }
 
-        /** Rows per published batch (one broker transaction); default 500. */
+        /** Rows per published batch (one broker transaction); default 1,000. */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 100_000) {
                 throw new IllegalArgumentException("batch size must be 1..100000, got " + batchSize);

@@ -1,5 +1,7 @@
 package dev.keel.outbox.relay;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,8 +9,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.keel.core.json.JsonCodec;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.keel.messaging.CloudEventsBinary;
 import dev.keel.messaging.spi.WireRecord;
 import dev.keel.postgres.SqlNames;
@@ -20,9 +23,7 @@ import dev.keel.postgres.SqlNames;
  */
 public final class OutboxSource implements PrunableSource {
 
-    private static final JsonCodec JSON = JsonCodec.tolerant();
-    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
-    };
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private final String schema;
 
@@ -70,9 +71,30 @@ public final class OutboxSource implements PrunableSource {
         headers.put(CloudEventsBinary.SUBJECT, bytes(key));
         headers.put(CloudEventsBinary.CONTENT_TYPE, bytes("application/json"));
         headers.put(CloudEventsBinary.SEQUENCE, bytes(CloudEventsBinary.sequenceText(row.getLong("sequence"))));
-        JSON.fromJson(row.getString("headers_text"), HEADERS).forEach((name, value) -> headers.putIfAbsent(name, bytes(value)));
+        readHeaders(row.getString("headers_text"), headers);
         Instant writtenAt = row.getTimestamp("created_at").toInstant();
         return new SourceRow(new WireRecord(row.getString("topic"), key, headers, bytes(row.getString("payload_text"))), writtenAt);
+    }
+
+    /** The headers column, an object of texts, read with a streaming parser: the relay does this for every row. */
+    private static void readHeaders(String json, Map<String, byte[]> headers) {
+        try (JsonParser parser = JSON_FACTORY.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                    headers.putIfAbsent(name, bytes(parser.getText()));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // cannot happen for a jsonb column, which only holds valid JSON
+            throw new UncheckedIOException("the headers of an outbox row are not JSON", e);
+        }
     }
 
     private static byte[] bytes(String text) {

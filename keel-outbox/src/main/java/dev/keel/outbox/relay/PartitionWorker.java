@@ -1,12 +1,13 @@
 package dev.keel.outbox.relay;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import dev.keel.messaging.spi.PublisherFencedException;
 import dev.keel.messaging.spi.TransportPublisher;
@@ -15,21 +16,20 @@ import dev.keel.postgres.CommittedLog;
 import dev.keel.postgres.LogPosition;
 import dev.keel.postgres.Transactions;
 import dev.keel.postgres.WakeSignal;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes one partition while its lease is held: opens a publisher under the partition's fencing id
  * (which fences whoever published the partition before), reads the checkpoint after that, then loops
- * read batch → publish (acknowledged) → checkpoint under the lease's epoch. Any failure throws the
- * in-memory state away and starts again from the durable checkpoint: rows may be published twice,
- * never skipped, never out of order.
+ * read batch → publish (acknowledged) → checkpoint under the lease's epoch. While a full batch is being
+ * published, the next one is read. Any failure throws the in-memory state away and starts again from
+ * the durable checkpoint: rows may be published twice, never skipped, never out of order.
  */
 final class PartitionWorker {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
-    private static final Duration PRUNE_EVERY = Duration.ofSeconds(1);
-    private static final int PRUNE_LIMIT = 20_000;
 
     private record Row(LogPosition position, RelaySource.SourceRow row) {
     }
@@ -40,8 +40,11 @@ final class PartitionWorker {
     private final CommittedLog<Row> rows;
     private final WakeSignal wake = new WakeSignal();
     private final Thread thread;
+    private final ExecutorService prefetcher;
     private volatile boolean running = true;
     private volatile long leaseValidUntil;
+    private volatile LogPosition checkpoint = LogPosition.START;
+    private volatile boolean draining;
 
     PartitionWorker(OutboxRelay relay, int partition, long epoch, long leaseValidUntil) {
         this.relay = relay;
@@ -57,7 +60,9 @@ final class PartitionWorker {
             });
         }
         this.rows = builder.build();
-        this.thread = Thread.ofPlatform().daemon().name("keel-relay-" + relay.name() + "-" + partition).unstarted(this::run);
+        String name = "keel-relay-" + relay.name() + "-" + partition;
+        this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
+        this.prefetcher = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name + "-read").factory());
     }
 
     int partition() {
@@ -66,6 +71,16 @@ final class PartitionWorker {
 
     long epoch() {
         return epoch;
+    }
+
+    /** Up to where this partition is published and checkpointed. */
+    LogPosition checkpoint() {
+        return checkpoint;
+    }
+
+    /** Whether the last batch was full: the partition has a backlog. */
+    boolean draining() {
+        return draining;
     }
 
     void start() {
@@ -99,8 +114,7 @@ final class PartitionWorker {
 
     private void run() {
         TransportPublisher publisher = null;
-        LogPosition checkpoint = null;
-        long nextPrune = System.nanoTime();
+        CompletableFuture<List<Row>> next = null;
         Duration backoff = Duration.ofMillis(50);
         try {
             while (running) {
@@ -114,30 +128,23 @@ final class PartitionWorker {
                         log.warn("relay {} partition {}: lease not renewed in time; stopping", relay.name(), partition);
                         return;
                     }
-                    List<Row> batch = read(checkpoint);
+                    List<Row> batch = next != null ? join(next) : read(checkpoint);
+                    next = null;
                     if (batch.isEmpty()) {
-                        nextPrune = pruneIfDue(checkpoint, nextPrune);
+                        draining = false;
                         wake.await(relay.pollInterval());
                         continue;
                     }
-                    List<WireRecord> records = new ArrayList<>(batch.size());
-                    for (Row row : batch) {
-                        records.add(row.row().record());
-                    }
-                    publisher.publish(records);
-                    Instant acknowledged = relay.clock().instant();
                     LogPosition last = batch.get(batch.size() - 1).position();
-                    if (!relay.leases().advance(partition, epoch, last, batch.size())) {
-                        log.info("relay {} partition {}: another relay took it over; stopping", relay.name(), partition);
-                        return;
+                    draining = batch.size() == relay.batchSize();
+                    if (draining) {
+                        next = CompletableFuture.supplyAsync(() -> read(last), prefetcher);
                     }
-                    checkpoint = last;
-                    relay.metrics().published(batch.size());
-                    for (Row row : batch) {
-                        relay.metrics().lag(Duration.between(row.row().writtenAt(), acknowledged));
-                    }
-                    nextPrune = pruneIfDue(checkpoint, nextPrune);
+                    publish(publisher, batch, last);
                     backoff = Duration.ofMillis(50);
+                } catch (LeaseLost e) {
+                    log.info("relay {} partition {}: another relay took it over; stopping", relay.name(), partition);
+                    return;
                 } catch (PublisherFencedException e) {
                     log.info("relay {} partition {}: fenced by a newer publisher; stopping", relay.name(), partition);
                     return;
@@ -149,6 +156,7 @@ final class PartitionWorker {
                             e.toString(), backoff.toMillis());
                     closeQuietly(publisher);
                     publisher = null;
+                    next = null;
                     wake.await(backoff);
                     backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
                 }
@@ -157,7 +165,25 @@ final class PartitionWorker {
             Thread.currentThread().interrupt();
         } finally {
             closeQuietly(publisher);
+            prefetcher.shutdownNow();
             relay.workerEnded(this);
+        }
+    }
+
+    private void publish(TransportPublisher publisher, List<Row> batch, LogPosition last) {
+        List<WireRecord> records = new ArrayList<>(batch.size());
+        for (Row row : batch) {
+            records.add(row.row().record());
+        }
+        publisher.publish(records);
+        Instant acknowledged = relay.clock().instant();
+        if (!relay.leases().advance(partition, epoch, last, batch.size())) {
+            throw new LeaseLost();
+        }
+        checkpoint = last;
+        relay.metrics().published(batch.size());
+        for (Row row : batch) {
+            relay.metrics().lag(Duration.between(row.row().writtenAt(), acknowledged));
         }
     }
 
@@ -166,38 +192,28 @@ final class PartitionWorker {
                 connection -> rows.readAfter(connection, after, relay.batchSize()));
     }
 
-    private long pruneIfDue(LogPosition checkpoint, long nextPrune) {
-        if (!(relay.source() instanceof PrunableSource prunable) || !(relay.retention() instanceof Retention.DeleteAfter delete)
-                || System.nanoTime() - nextPrune < 0 || checkpoint.equals(LogPosition.START)) {
-            return nextPrune;
-        }
-        String table = prunable.table();
-        String sql = "DELETE FROM " + table + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " + table
-                + " WHERE (tx_id, position) <= (?::text::xid8, ?)"
-                + (relay.partitions() > 1 ? " AND " + relay.partitionExpression() + " = " + partition : "")
-                + " AND " + prunable.writtenAtColumn() + " < clock_timestamp() - make_interval(secs => ?)"
-                + " ORDER BY tx_id, position LIMIT " + PRUNE_LIMIT + "))";
-        Transactions.withConnection(relay.dataSource(), "relay " + relay.name() + " pruning partition " + partition,
-                (Connection connection) -> prune(connection, sql, checkpoint, delete.age()));
-        return System.nanoTime() + PRUNE_EVERY.toNanos();
-    }
-
-    private static int prune(Connection connection, String sql, LogPosition upTo, Duration age) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(sql)) {
-            delete.setString(1, Long.toString(upTo.txId()));
-            delete.setLong(2, upTo.position());
-            delete.setDouble(3, age.toNanos() / 1e9);
-            return delete.executeUpdate();
+    private static List<Row> join(CompletableFuture<List<Row>> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
     }
 
-    private void closeQuietly(TransportPublisher publisher) {
+    private void closeQuietly(@Nullable TransportPublisher publisher) {
         if (publisher != null) {
             try {
                 publisher.close();
             } catch (RuntimeException e) {
                 log.debug("closing the publisher of partition {} failed: {}", partition, e.toString());
             }
+        }
+    }
+
+    /** The checkpoint was refused: another relay holds the partition under a newer epoch. */
+    private static final class LeaseLost extends RuntimeException {
+        LeaseLost() {
+            super("lease lost", null, false, false);
         }
     }
 }
