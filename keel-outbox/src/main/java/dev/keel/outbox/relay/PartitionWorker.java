@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class PartitionWorker {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
+    private static final long MAX_RECHECK_MILLIS = 64;
 
     private record Row(LogPosition position, RelaySource.SourceRow row) {
     }
@@ -124,6 +125,7 @@ final class PartitionWorker {
         CompletableFuture<List<Row>> next = null;
         LogPosition position = LogPosition.START;
         Duration backoff = Duration.ofMillis(50);
+        long recheck = 0;
         try {
             while (running) {
                 try {
@@ -150,9 +152,17 @@ final class PartitionWorker {
                     next = null;
                     if (batch.isEmpty()) {
                         draining = false;
-                        wake.await(relay.pollInterval());
+                        if (recheck > 0 && recheck <= MAX_RECHECK_MILLIS) {
+                            // a commit was announced but its row is not visible yet: an older
+                            // transaction still runs, and its end notifies nobody, so look again soon
+                            wake.await(Duration.ofMillis(recheck));
+                            recheck *= 2;
+                        } else {
+                            recheck = wake.await(relay.pollInterval()) ? 1 : 0;
+                        }
                         continue;
                     }
+                    recheck = 0;
                     LogPosition last = batch.get(batch.size() - 1).position();
                     draining = batch.size() == relay.batchSize();
                     if (draining) {

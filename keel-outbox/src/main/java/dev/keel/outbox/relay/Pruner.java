@@ -17,13 +17,18 @@ import org.slf4j.LoggerFactory;
  * Deletes published rows of the partitions this relay holds, beside the workers rather than between
  * their batches, so that housekeeping never delays a message. While a partition is draining a backlog
  * it is pruned at most every {@link #WHILE_DRAINING}: publishing comes first.
+ *
+ * <p>It deletes in small transactions: a writing transaction holds the snapshot's xmin back while it
+ * runs, which hides every outbox row committed meanwhile from the gap-free reader (ADR 0002), and its
+ * commit notifies nobody. So each chunk is short, and the workers are woken after it.
  */
 final class Pruner {
 
     private static final Logger log = LoggerFactory.getLogger(Pruner.class);
     private static final Duration EVERY = Duration.ofSeconds(1);
     private static final Duration WHILE_DRAINING = Duration.ofSeconds(30);
-    private static final int LIMIT = 20_000;
+    private static final int CHUNK = 1_000;
+    private static final int CHUNKS_PER_ROUND = 20;
 
     private final OutboxRelay relay;
     private final PrunableSource source;
@@ -90,9 +95,17 @@ final class Pruner {
                 + " WHERE (tx_id, position) <= (?::text::xid8, ?)"
                 + (relay.partitions() > 1 ? " AND " + relay.partitionExpression() + " = " + partition : "")
                 + " AND " + source.writtenAtColumn() + " < clock_timestamp() - make_interval(secs => ?)"
-                + " ORDER BY tx_id, position LIMIT " + LIMIT + "))";
-        Transactions.withConnection(relay.dataSource(), "relay " + relay.name() + " pruning partition " + partition,
-                (Connection connection) -> delete(connection, sql, upTo));
+                + " ORDER BY tx_id, position LIMIT " + CHUNK + "))";
+        for (int chunk = 0; chunk < CHUNKS_PER_ROUND && running; chunk++) {
+            int deleted = Transactions.withConnection(relay.dataSource(), "relay " + relay.name() + " pruning partition " + partition,
+                    (Connection connection) -> delete(connection, sql, upTo));
+            if (deleted > 0) {
+                relay.workers().forEach(PartitionWorker::wake);
+            }
+            if (deleted < CHUNK) {
+                return;
+            }
+        }
     }
 
     private int delete(Connection connection, String sql, LogPosition upTo) throws SQLException {
