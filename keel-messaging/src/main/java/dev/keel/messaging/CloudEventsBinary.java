@@ -108,7 +108,11 @@ public final class CloudEventsBinary {
 
     /** A key sequence as CloudEvents' sequence extension wants it: text that sorts like the number. */
     public static String sequenceText(long sequence) {
-        return String.format("%019d", sequence);
+        if (sequence < 0) {
+            throw new IllegalArgumentException("a key sequence is not negative, got " + sequence);
+        }
+        String digits = Long.toString(sequence);
+        return "0".repeat(19 - digits.length()) + digits;
     }
 
     private static Map<String, byte[]> headers(Envelope envelope) {

@@ -106,6 +106,13 @@ class CloudEventsBinaryTest {
     }
 
     @Test
+    void a_key_sequence_is_written_as_text_that_sorts_like_the_number() {
+        assertThat(CloudEventsBinary.sequenceText(7)).isEqualTo("0000000000000000007");
+        assertThat(CloudEventsBinary.sequenceText(Long.MAX_VALUE)).isEqualTo("9223372036854775807");
+        assertThat(CloudEventsBinary.sequenceText(99).compareTo(CloudEventsBinary.sequenceText(100))).isNegative();
+    }
+
+    @Test
     void an_envelope_refuses_a_sequence_below_one_and_a_blank_source() {
         Message<byte[]> message = Message.of("x.Y", bytes("{}"), clock);
 
