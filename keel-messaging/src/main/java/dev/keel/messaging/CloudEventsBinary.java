@@ -31,7 +31,7 @@ import dev.keel.messaging.spi.WireRecord;
  *   <tr><td>{@code ce_subject}</td><td>key (aggregate id)</td></tr>
  *   <tr><td>{@code ce_time}</td><td>occurred at, RFC 3339</td></tr>
  *   <tr><td>{@code content-type}</td><td>{@code application/json}</td></tr>
- *   <tr><td>{@code ce_schemaversion}</td><td>payload schema version (extension)</td></tr>
+ *   <tr><td>{@code ce_schemaversion}</td><td>payload schema version (extension), when not 1</td></tr>
  *   <tr><td>{@code ce_correlationid}, {@code ce_causationid}</td><td>flow and cause (extensions)</td></tr>
  *   <tr><td>{@code ce_sequence}</td><td>key sequence, zero-padded to 19 digits so that it sorts as
  *       text (the CloudEvents sequence extension)</td></tr>
@@ -97,7 +97,9 @@ public final class CloudEventsBinary {
     /** The headers that carry metadata beyond id, type, subject and sequence: what an outbox row keeps. */
     public static Map<String, String> metadataHeaders(int schemaVersion, Metadata metadata) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(SCHEMA_VERSION, Integer.toString(schemaVersion));
+        if (schemaVersion != 1) {
+            headers.put(SCHEMA_VERSION, Integer.toString(schemaVersion));   // absent means 1
+        }
         headers.put(TIME, metadata.occurredAt().toString());
         headers.put(CORRELATION_ID, metadata.correlationId().value());
         metadata.causation().ifPresent(causation -> headers.put(CAUSATION_ID, causation.toString()));
