@@ -74,7 +74,7 @@ public final class OutboxWriter {
                 + " SET last_sequence = k.last_sequence + 1, last_tx_id = GREATEST(k.last_tx_id, pg_current_xact_id())"
                 + " RETURNING last_sequence, last_tx_id)"
                 + " INSERT INTO " + schema + ".outbox (id, aggregatetype, aggregateid, type, payload, headers, topic, sequence, tx_id)"
-                + " SELECT ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, k.last_sequence, k.last_tx_id FROM k";
+                + " SELECT ?, ?, ?, ?, ?::json, ?::json, ?, k.last_sequence, k.last_tx_id FROM k";
     }
 
     /** A writer for the outbox in {@code schema}. */

@@ -7,8 +7,10 @@ CREATE TABLE ${schema}.outbox (
     aggregatetype  text        NOT NULL,
     aggregateid    text        NOT NULL,
     type           text        NOT NULL,
-    payload        jsonb       NOT NULL,
-    headers        jsonb       NOT NULL DEFAULT '{}',
+    -- json, not jsonb: the outbox is a queue nobody queries by content, and json is stored as written
+    -- (no conversion when a row is written, none when the relay reads it back as text)
+    payload        json        NOT NULL,
+    headers        json        NOT NULL DEFAULT '{}',
     topic          text        NOT NULL,
     sequence       bigint      NOT NULL,
     -- log order for the gap-free reader (ADR 0002); the writer may lift tx_id to keep a key's

@@ -91,7 +91,7 @@ class OutboxRelayKafkaTest {
             assertThat(header(first, "ce_time")).isNotBlank();
             assertThat(header(first, "ce_correlationid")).isNotBlank();
             assertThat(header(first, "traceparent")).startsWith("00-");
-            assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{\"n\": 1}");
+            assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
         });
     }
 

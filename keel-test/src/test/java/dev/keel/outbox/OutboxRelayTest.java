@@ -73,7 +73,7 @@ class OutboxRelayTest {
         assertThat(first.topic()).isEqualTo(topic);
         assertThat(first.type()).isEqualTo("test.OrderChanged");
         assertThat(first.source()).isEqualTo("/test/orders");
-        assertThat(first.payloadJson()).isEqualTo("{\"n\": 1}");
+        assertThat(first.payloadJson()).isEqualTo("{\"n\":1}");
         assertThat(received.records().get(0).record().headers()).containsKeys("ce_id", "ce_source", "ce_type", "ce_subject",
                 "ce_time", "ce_specversion", "ce_sequence", "ce_correlationid", "traceparent");
     }

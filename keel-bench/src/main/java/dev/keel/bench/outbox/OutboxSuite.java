@@ -138,7 +138,7 @@ public final class OutboxSuite implements Suite {
                 "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
         try (Connection connection = db.getConnection(); PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO " + SCHEMA + ".outbox (id, aggregatetype, aggregateid, type, payload, headers, topic, sequence)"
-                        + " SELECT gen_random_uuid(), 'Order', 'order-' || (n % " + KEYS + "), 'shop.order.OrderPlaced', ?::jsonb, ?::jsonb, ?,"
+                        + " SELECT gen_random_uuid(), 'Order', 'order-' || (n % " + KEYS + "), 'shop.order.OrderPlaced', ?::json, ?::json, ?,"
                         + " (? + n) / " + KEYS + " + 1 FROM generate_series(0, ? - 1) AS n")) {
             insert.setString(1, Limits.PAYLOAD);
             insert.setString(2, headers);

@@ -92,7 +92,7 @@ public final class OutboxSource implements PrunableSource {
                 }
             }
         } catch (IOException e) {
-            // cannot happen for a jsonb column, which only holds valid JSON
+            // cannot happen: a json column only holds valid JSON
             throw new UncheckedIOException("the headers of an outbox row are not JSON", e);
         }
     }
