@@ -27,8 +27,8 @@ final class Pruner {
     private static final Logger log = LoggerFactory.getLogger(Pruner.class);
     private static final Duration EVERY = Duration.ofSeconds(1);
     private static final Duration WHILE_DRAINING = Duration.ofSeconds(30);
-    private static final int CHUNK = 1_000;
-    private static final int CHUNKS_PER_ROUND = 20;
+    private static final int CHUNK = 200;
+    private static final int CHUNKS_PER_ROUND = 100;
 
     private final OutboxRelay relay;
     private final PrunableSource source;
