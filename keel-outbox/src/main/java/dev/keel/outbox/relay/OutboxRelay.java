@@ -331,10 +331,6 @@ public final class OutboxRelay implements AutoCloseable {
         return pollInterval;
     }
 
-    Retention retention() {
-        return retention;
-    }
-
     Clock clock() {
         return clock;
     }

@@ -95,10 +95,6 @@ final class PartitionWorker {
         thread.start();
     }
 
-    boolean isAlive() {
-        return thread.isAlive();
-    }
-
     void leaseRenewed(long validUntil) {
         this.leaseValidUntil = validUntil;
     }
