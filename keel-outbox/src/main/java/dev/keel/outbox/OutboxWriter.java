@@ -40,7 +40,7 @@ import dev.keel.postgres.SqlNames;
  * {@code outbox_keys}, whose row the writing transaction locks until it ends: a key's writers take
  * turns, and the consumer's inbox can tell duplicates, gaps and reordering apart. The same lock keeps
  * the key's order in the log: a row's {@code tx_id} is lifted to the previous row's when the writing
- * transaction got its id earlier but took the key later (ADR 0004), so the relay, which reads in
+ * transaction got its id earlier but took the key later (ADR 0007), so the relay, which reads in
  * {@code (tx_id, position)} order, never publishes a key's messages out of order.
  *
  * <p>Input is checked and encoded before anything is written: a bad message fails with a clear
