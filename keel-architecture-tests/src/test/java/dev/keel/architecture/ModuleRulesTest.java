@@ -100,6 +100,28 @@ class ModuleRulesTest {
             .because("keel-eventstore builds on keel-core and keel-postgres only (DESIGN.md section 2)");
 
     @ArchTest
+    static final ArchRule messaging_depends_on_core_postgres_kafka_clients_and_micrometer_only = classes()
+            .that().resideInAPackage("dev.keel.messaging..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.keel.messaging..", "dev.keel.core..", "dev.keel.postgres..",
+                    "java..", "javax..", "org.jspecify..", "org.slf4j..", "org.apache.kafka..", "io.micrometer..",
+                    "com.fasterxml.jackson..")
+            .because("keel-messaging sits on core and the PostgreSQL plumbing, and knows nothing of the event store (DESIGN.md section 2)");
+
+    @ArchTest
+    static final ArchRule the_transport_spi_and_the_inbox_know_no_adapter = noClasses()
+            .that().resideInAPackage("dev.keel.messaging").or().resideInAnyPackage("dev.keel.messaging.spi..", "dev.keel.messaging.inbox..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.keel.messaging.kafka..", "dev.keel.messaging.memory..", "org.apache.kafka..")
+            .because("the API and the SPI are separate from the adapters that implement them; the inbox runs on any transport");
+
+    @ArchTest
+    static final ArchRule outbox_depends_on_messaging_postgres_and_core_only = classes()
+            .that().resideInAPackage("dev.keel.outbox..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.keel.outbox..", "dev.keel.messaging", "dev.keel.messaging.spi..",
+                    "dev.keel.postgres..", "dev.keel.core..", "java..", "javax..", "org.jspecify..", "org.slf4j..",
+                    "io.micrometer..", "com.fasterxml.jackson..")
+            .because("the outbox publishes through the transport SPI, whatever the broker, and knows nothing of the event store's code");
+
+    @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
             .matching("dev.keel.(*)..")
             .should().beFreeOfCycles();

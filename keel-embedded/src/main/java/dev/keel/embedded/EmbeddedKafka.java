@@ -276,6 +276,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             // auto-created by a producer's first send is exposed to the race awaitWritable avoids.
             props.put("auto.create.topics.enable", "false");
             props.put("delete.topic.enable", "true");
+            // A transaction that starts while the markers of the producer's previous one are still being
+            // written is retried by the broker after this backoff (20 ms by default, KAFKA-18654): every
+            // back-to-back transaction, such as the outbox relay's batches, would wait that long.
+            props.put("add.partitions.to.txn.retry.backoff.ms", "1");
             // The cleaner's dedupe buffer defaults to 128 MiB, too much for a test JVM's heap.
             props.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
             props.put("log.cleaner.io.buffer.size", Integer.toString(256 * 1024));
