@@ -1,6 +1,8 @@
 package dev.keel.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -11,6 +13,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.keel.shop.customer.Customer;
+import dev.keel.shop.product.Product;
 
 /**
  * The module rules of docs/architecture.md as executable checks over the production classes of every
@@ -90,6 +94,22 @@ class ModuleRulesTest {
                     .and(not(resideInAnyPackage("dev.keel.shop.gateway..", "dev.keel.shop.platform..", "dev.keel.shop.*.api.."))))
             .because("the gateway talks to services over HTTP: it may use keel modules, shop/platform and the services' "
                     + "-api contracts, never a service's implementation or the launcher (DESIGN.md section 2)");
+
+    @ArchTest
+    static final ArchRule a_service_reaches_another_service_only_through_its_contract = slices()
+            .matching("dev.keel.shop.(*)..")
+            .should().notDependOnEachOther()
+            .ignoreDependency(alwaysTrue(), resideInAnyPackage("dev.keel.shop.*.api..", "dev.keel.shop.platform.."))
+            .because("a Shop service may use keel modules, shop/platform and other services' -api contracts, never another "
+                    + "service's implementation or the launcher; the launcher finds services through ServiceLoader (DESIGN.md section 2)");
+
+    @ArchTest
+    static final ArchRule the_decisions_of_customer_and_product_are_pure = classes()
+            .that(belongToAnyOf(Customer.class, Product.class))
+            .should().onlyDependOnClassesThat(resideInAnyPackage("java.lang..", "java.math..", "java.time..", "java.util..",
+                    "dev.keel.core..", "dev.keel.shop.*.api..").or(belongToAnyOf(Customer.class, Product.class)))
+            .because("a service's state and decisions take a request and return the new state and its event; the slices do "
+                    + "the I/O (STYLE.md habit 2)");
 
     @ArchTest
     static final ArchRule the_event_store_depends_only_on_core_postgres_and_its_libraries = classes()

@@ -18,12 +18,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
@@ -60,7 +63,10 @@ public final class JsonCodec {
         return TOLERANT;
     }
 
-    /** Fails on unknown fields: for input typed by people and programs (request bodies). */
+    /**
+     * Fails on unknown fields and on a number or boolean where text is expected: for input typed by
+     * people and programs (request bodies).
+     */
     public static JsonCodec strict() {
         return STRICT;
     }
@@ -188,6 +194,8 @@ public final class JsonCodec {
         if (e instanceof UnrecognizedPropertyException unknown) {
             reason = "unknown field '" + unknown.getPropertyName() + "'";
             path = path(unknown.getPath().subList(0, Math.max(0, unknown.getPath().size() - 1)));
+        } else if (e instanceof InvalidFormatException invalid && invalid.getTargetType() == String.class) {
+            reason = "expected a string";
         } else if (e instanceof InvalidFormatException invalid) {
             reason = "'" + invalid.getValue() + "' is not a valid " + invalid.getTargetType().getSimpleName();
         } else if (e instanceof ValueInstantiationException instantiation) {
@@ -293,6 +301,15 @@ public final class JsonCodec {
                     .configure(SerializationFeature.INDENT_OUTPUT, indent)
                     .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                     .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+                    // input typed by people and programs: a number or a boolean where text belongs is a
+                    // wrong type, not a string (ALLOW_COERCION_OF_SCALARS does not cover this direction)
+                    .withCoercionConfig(LogicalType.Textual, textual -> {
+                        if (unknownFields == UnknownFields.FAIL) {
+                            textual.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+                        }
+                    })
                     .build();
             return new JsonCodec(mapper, unknownFields);
         }

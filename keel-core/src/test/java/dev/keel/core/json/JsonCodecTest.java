@@ -114,6 +114,20 @@ class JsonCodecTest {
     }
 
     @Test
+    void the_strict_codec_does_not_coerce_numbers_or_booleans_into_text() {
+        record Customer(String name) {
+        }
+        assertThatThrownBy(() -> strict.fromJson("{\"name\":42}", Customer.class))
+                .isInstanceOfSatisfying(JsonCodecException.class, e -> {
+                    assertThat(e.path()).isEqualTo("$.name");
+                    assertThat(e.reason()).isEqualTo("expected a string");
+                });
+        assertThatThrownBy(() -> strict.fromJson("{\"name\":4.2}", Customer.class)).isInstanceOf(JsonCodecException.class);
+        assertThatThrownBy(() -> strict.fromJson("{\"name\":true}", Customer.class)).isInstanceOf(JsonCodecException.class);
+        assertThat(JsonCodec.tolerant().fromJson("{\"name\":42}", Customer.class)).isEqualTo(new Customer("42"));
+    }
+
+    @Test
     void reports_the_record_validation_message() {
         assertThatThrownBy(() -> strict.fromJson("{\"sku\":\"A\",\"quantity\":0,\"price\":1}", Line.class))
                 .isInstanceOfSatisfying(JsonCodecException.class,

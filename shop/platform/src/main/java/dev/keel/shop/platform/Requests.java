@@ -39,6 +39,20 @@ public final class Requests {
         }
     }
 
+    /**
+     * Refuses text with control characters (a NUL cannot even be stored in PostgreSQL), naming the
+     * field as the JSON path the client sent ({@code $.name}); returns the text.
+     */
+    public static String printable(String value, String field) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw ProblemException.invalid("$." + field, field + " must not contain control characters (found U+"
+                        + String.format("%04X", (int) value.charAt(i)) + " at position " + i + ")");
+            }
+        }
+        return value;
+    }
+
     public static UUID pathUuid(Context ctx, String name) {
         String value = ctx.pathParam(name);
         try {

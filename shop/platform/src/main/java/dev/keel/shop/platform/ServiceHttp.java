@@ -192,7 +192,12 @@ public final class ServiceHttp implements AutoCloseable {
         }
     }
 
-    private static PrometheusMeterRegistry newRegistry(String service) {
+    /**
+     * The registry {@code /metrics} exposes when none is given: tagged {@code application=<service>},
+     * with JVM metrics. Make it first when something started before the HTTP server (the messaging
+     * wiring, a projection) registers meters on it too.
+     */
+    public static PrometheusMeterRegistry newRegistry(String service) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("application", service);
         new JvmMemoryMetrics().bindTo(registry);
