@@ -95,11 +95,12 @@ final class AppendStatement {
                 rows.append(i == 0 ? "" : ", ").append("(?::text, ?::bigint, ?::int, ?::uuid, ?::text, ?::int, ?::jsonb, ?::jsonb)");
             }
             return """
-                    INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata)
-                    SELECT r.stream_id, coalesce(l.stream_version, 0) + r.k, r.event_id, r.event_type, r.schema_version, r.payload, r.metadata
+                    INSERT INTO %1$s (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, tx_id)
+                    SELECT r.stream_id, coalesce(l.stream_version, 0) + r.k, r.event_id, r.event_type, r.schema_version, r.payload, r.metadata,
+                           greatest(pg_current_xact_id(), coalesce(l.tx_id, '0'::xid8))
                     FROM (VALUES %4$s) AS r(stream_id, expected, k, event_id, event_type, schema_version, payload, metadata)
                     LEFT JOIN LATERAL (
-                        SELECT e.stream_version, e.event_type FROM %1$s e
+                        SELECT e.stream_version, e.event_type, e.tx_id FROM %1$s e
                         WHERE e.stream_id = r.stream_id ORDER BY e.stream_version DESC LIMIT 1
                     ) l ON true
                     WHERE (r.expected < 0 OR r.expected = coalesce(l.stream_version, 0))

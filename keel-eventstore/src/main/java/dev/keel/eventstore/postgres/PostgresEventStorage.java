@@ -103,8 +103,11 @@ final class PostgresEventStorage implements EventStorage {
         this.lastEventSql = "SELECT stream_version, event_type, tx_id::text::bigint, position FROM " + events
                 + " WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1";
         this.newestSql = "SELECT tx_id::text::bigint, position FROM " + events + " ORDER BY tx_id DESC, position DESC LIMIT 1";
+        // tx_id lifted to the stream's previous event's, as every append does (ADR 0002, "Order within a stream or key")
         this.insertMarkerSql = "INSERT INTO " + events + " (stream_id, stream_version, event_id, event_type, schema_version,"
-                + " payload, metadata) VALUES (?, ?, ?, ?, 1, '{}', '{}') RETURNING tx_id::text::bigint, position";
+                + " payload, metadata, tx_id) SELECT ?, ?, ?, ?, 1, '{}', '{}', greatest(pg_current_xact_id(), coalesce(("
+                + "SELECT e.tx_id FROM " + events + " e WHERE e.stream_id = ? ORDER BY e.stream_version DESC LIMIT 1), '0'::xid8))"
+                + " RETURNING tx_id::text::bigint, position";
     }
 
     String schema() {
@@ -410,6 +413,7 @@ final class PostgresEventStorage implements EventStorage {
             insert.setLong(2, markerVersion);
             insert.setObject(3, Uuids.timeOrdered());
             insert.setString(4, end == StreamState.DELETED ? SystemEvents.STREAM_DELETED : SystemEvents.STREAM_ARCHIVED);
+            insert.setString(5, streamId);
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
                 position = new LogPosition(row.getLong(1), row.getLong(2));
